@@ -1,0 +1,77 @@
+//! The crate's error type: one enum per boundary (manifest, weights, synthesis), joined here.
+//!
+//! Messages name the failing shard, tensor or option, never a filesystem path, a line of user
+//! text, or an internal detail of a dependency.
+
+use crate::manifest::ManifestError;
+use crate::weights::WeightsError;
+
+/// Anything Sotto can refuse or fail at.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The voice manifest is malformed or names something unsafe.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// A weight shard failed its integrity check or could not be parsed.
+    #[error(transparent)]
+    Weights(#[from] WeightsError),
+    /// The synthesis request was out of bounds.
+    #[error(transparent)]
+    Synthesis(#[from] SynthesisError),
+}
+
+/// Refusals of a synthesis request (checked before any tensor is built).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SynthesisError {
+    /// No phoneme ids were given (after dropping unknown phonemes).
+    #[error("nothing to synthesize: the phoneme sequence is empty")]
+    EmptyInput,
+    /// More phoneme ids than one synthesis call accepts.
+    #[error("too many phoneme ids in one call: {len} (at most {max})")]
+    TooManyIds {
+        /// Ids given.
+        len: usize,
+        /// The bound.
+        max: usize,
+    },
+    /// A phoneme id outside the voice's symbol table.
+    #[error("phoneme id {id} is outside the voice's symbol table (0..{n_vocab})")]
+    IdOutOfRange {
+        /// The offending id.
+        id: i64,
+        /// Number of symbols the voice knows.
+        n_vocab: usize,
+    },
+    /// A speaker id the voice does not have.
+    #[error("speaker {speaker} does not exist (the voice has {num_speakers})")]
+    UnknownSpeaker {
+        /// Requested speaker.
+        speaker: usize,
+        /// Speakers in the voice.
+        num_speakers: usize,
+    },
+    /// An inference option is not finite or outside its range.
+    #[error("option {name} must be within {min}..={max}")]
+    OptionOutOfRange {
+        /// Option name (as in Piper's config: `length_scale`, `noise_scale`, `noise_w`).
+        name: &'static str,
+        /// Smallest accepted value.
+        min: f32,
+        /// Largest accepted value.
+        max: f32,
+    },
+    /// The predicted durations would make audio longer than one call may produce.
+    #[error("the utterance would be too long ({frames} frames, at most {max}); split the input")]
+    TooLong {
+        /// Predicted frames.
+        frames: usize,
+        /// The bound.
+        max: usize,
+    },
+    /// The compute backend failed (a device lost, a read-back refused).
+    #[error("the compute backend failed while synthesizing")]
+    Backend,
+}
+
+/// Crate-wide result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,115 @@
+//! Phonemes → ids, exactly as Piper builds them.
+//!
+//! Port of piper-phonemize `src/phoneme_ids.cpp` (`phonemes_to_ids`) and piper's
+//! `src/python_run/piper/voice.py`: BOS `^`, then a pad `_` after it and after every phoneme,
+//! then EOS `$`. Phonemes are Unicode codepoints of the NFD phoneme string; a phoneme the voice
+//! does not know is dropped and counted (Piper only logs it; we report it to the caller).
+
+use std::collections::BTreeMap;
+
+/// Piper's id rules, as data (piper-phonemize `phoneme_ids.hpp`).
+pub const PAD: char = '_';
+/// Beginning of utterance.
+pub const BOS: char = '^';
+/// End of utterance.
+pub const EOS: char = '$';
+
+/// A voice's `phoneme_id_map`: one phoneme (a single codepoint) → one or more ids.
+pub type PhonemeIdMap = BTreeMap<char, Vec<i64>>;
+
+/// Ids for one utterance, and what had to be dropped to get them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhonemeIds {
+    /// `^ _ p1 _ p2 _ … pn _ $` as ids.
+    pub ids: Vec<i64>,
+    /// Phonemes missing from the voice's map, with how often each was dropped.
+    pub missing: BTreeMap<char, usize>,
+}
+
+/// Builds Piper's id sequence for a phoneme string (e.g. `həlˈoʊ wˈɜːld.`).
+///
+/// The string is decomposed (NFD) first, as Piper does, so a precomposed `ç` becomes `c` + `̧`.
+pub fn phonemes_to_ids(phonemes: &str, map: &PhonemeIdMap) -> PhonemeIds {
+    use unicode_normalization::UnicodeNormalization;
+    let mut ids = Vec::with_capacity(2 * phonemes.len() + 3);
+    let mut missing = BTreeMap::new();
+    let pad: &[i64] = map.get(&PAD).map(Vec::as_slice).unwrap_or(&[]);
+    // Appends a symbol's ids (and a pad after it); counts it as missing if unknown.
+    let push = |ids: &mut Vec<i64>,
+                missing: &mut BTreeMap<char, usize>,
+                c: char,
+                with_pad: bool| match map.get(&c) {
+        Some(v) => {
+            ids.extend_from_slice(v);
+            if with_pad {
+                ids.extend_from_slice(pad);
+            }
+        }
+        None => *missing.entry(c).or_insert(0) += 1,
+    };
+    push(&mut ids, &mut missing, BOS, true);
+    for c in phonemes.nfd() {
+        if c == BOS || c == EOS || c == PAD {
+            // Reserved symbols inside the text would fake utterance boundaries: drop them.
+            *missing.entry(c).or_insert(0) += 1;
+            continue;
+        }
+        push(&mut ids, &mut missing, c, true);
+    }
+    push(&mut ids, &mut missing, EOS, false);
+    PhonemeIds { ids, missing }
+}
+
+/// Parses `--ids 1,0,20,…` style input. Returns `None` on anything but comma-separated integers.
+pub fn parse_id_list(s: &str) -> Option<Vec<i64>> {
+    s.split(',').map(|t| t.trim().parse::<i64>().ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map() -> PhonemeIdMap {
+        [
+            ('_', 0),
+            ('^', 1),
+            ('$', 2),
+            (' ', 3),
+            ('h', 20),
+            ('ə', 59),
+            ('l', 24),
+            ('ˈ', 120),
+        ]
+        .into_iter()
+        .map(|(c, i)| (c, vec![i]))
+        .collect()
+    }
+
+    #[test]
+    fn piper_construction_bos_pad_eos() {
+        let p = phonemes_to_ids("həl", &map());
+        assert_eq!(p.ids, vec![1, 0, 20, 0, 59, 0, 24, 0, 2]);
+        assert!(p.missing.is_empty());
+    }
+
+    #[test]
+    fn unknown_phonemes_are_dropped_and_counted() {
+        let p = phonemes_to_ids("hxhx", &map());
+        assert_eq!(p.ids, vec![1, 0, 20, 0, 20, 0, 2]);
+        assert_eq!(p.missing.get(&'x'), Some(&2));
+    }
+
+    #[test]
+    fn reserved_symbols_in_text_are_not_ids() {
+        let p = phonemes_to_ids("h$^_h", &map());
+        assert_eq!(p.ids, vec![1, 0, 20, 0, 20, 0, 2]);
+        assert_eq!(p.missing.len(), 3);
+    }
+
+    #[test]
+    fn id_list_parsing() {
+        assert_eq!(parse_id_list("1, 0,20"), Some(vec![1, 0, 20]));
+        assert_eq!(parse_id_list("1,x"), None);
+        assert_eq!(parse_id_list(""), None);
+    }
+}

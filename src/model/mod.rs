@@ -1,0 +1,191 @@
+//! The Piper VITS voice as burn modules, in two stages:
+//! - [`AcousticModel`]: text encoder (`enc_p`) + duration predictor (`dp`) + flow (`flow`),
+//!   phoneme ids → latent frames;
+//! - [`Vocoder`]: HiFi-GAN generator (`dec`), latent frames → waveform.
+//!
+//! Tensors live on a runtime [`Device`] (burn 0.22), so one code path serves WebGPU and CPU.
+//! `SynthesizerTrn.infer` (piper_train `vits/models.py`) is [`AcousticModel::latent`] followed
+//! by [`Vocoder::forward`].
+
+pub mod config;
+pub mod duration;
+pub mod flow;
+pub mod layers;
+pub mod spline;
+pub mod text_encoder;
+pub mod vocoder;
+
+use crate::error::SynthesisError;
+use crate::rng::Normal;
+use crate::weights::{TensorStore, WeightsError};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use config::VitsConfig;
+use duration::DurationPredictor;
+use flow::Flow;
+use text_encoder::TextEncoder;
+pub use vocoder::Vocoder;
+
+/// Most phoneme ids one call accepts (attention is quadratic in this).
+pub const MAX_IDS: usize = 1024;
+/// Most latent frames one call produces (4096 × 256 samples ≈ 47 s at 22.05 kHz).
+pub const MAX_FRAMES: usize = 4096;
+
+/// Knobs of one synthesis, with Piper's names and meanings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SynthesisOptions {
+    /// Duration multiplier: > 1 speaks slower (0.1..=5).
+    pub length_scale: f32,
+    /// Prior noise (0..=2); 0 is deterministic.
+    pub noise_scale: f32,
+    /// Duration noise (0..=2); 0 is deterministic.
+    pub noise_w: f32,
+    /// Speaker id (0 for single-speaker voices).
+    pub speaker: usize,
+    /// Seed of the noise generator, so a run is reproducible.
+    pub seed: u64,
+}
+
+impl SynthesisOptions {
+    /// Checks every option's range.
+    pub fn validate(&self) -> Result<(), SynthesisError> {
+        let check = |name, v: f32, min, max| {
+            if v.is_finite() && (min..=max).contains(&v) {
+                Ok(())
+            } else {
+                Err(SynthesisError::OptionOutOfRange { name, min, max })
+            }
+        };
+        check("length_scale", self.length_scale, 0.1, 5.0)?;
+        check("noise_scale", self.noise_scale, 0.0, 2.0)?;
+        check("noise_w", self.noise_w, 0.0, 2.0)
+    }
+}
+
+/// Reads a tensor back to the host (async: WebGPU read-backs are).
+pub(crate) async fn to_host<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, SynthesisError> {
+    let data = t
+        .into_data_async()
+        .await
+        .map_err(|_| SynthesisError::Backend)?;
+    data.try_to_vec::<f32>()
+        .map_err(|_| SynthesisError::Backend)
+}
+
+/// Stage 1: phoneme ids → latent frames `z`.
+#[derive(Debug, Clone)]
+pub struct AcousticModel {
+    enc_p: TextEncoder,
+    dp: DurationPredictor,
+    flow: Flow,
+    config: VitsConfig,
+    device: Device,
+}
+
+impl AcousticModel {
+    /// Takes `enc_p.*`, `dp.*`, `flow.*` from the store.
+    pub fn load(
+        store: &mut TensorStore,
+        config: &VitsConfig,
+        device: &Device,
+    ) -> Result<Self, WeightsError> {
+        Ok(Self {
+            enc_p: TextEncoder::load(store, config, device)?,
+            dp: DurationPredictor::load(store, config, device)?,
+            flow: Flow::load(store, config, device)?,
+            config: config.clone(),
+            device: device.clone(),
+        })
+    }
+
+    /// Checks ids and options before any tensor is built.
+    pub fn check(&self, ids: &[i64], opts: &SynthesisOptions) -> Result<(), SynthesisError> {
+        opts.validate()?;
+        if ids.is_empty() {
+            return Err(SynthesisError::EmptyInput);
+        }
+        if ids.len() > MAX_IDS {
+            return Err(SynthesisError::TooManyIds {
+                len: ids.len(),
+                max: MAX_IDS,
+            });
+        }
+        let n_vocab = self.config.n_vocab;
+        if let Some(&id) = ids.iter().find(|&&id| !(0..n_vocab as i64).contains(&id)) {
+            return Err(SynthesisError::IdOutOfRange { id, n_vocab });
+        }
+        if opts.speaker >= self.config.n_speakers {
+            return Err(SynthesisError::UnknownSpeaker {
+                speaker: opts.speaker,
+                num_speakers: self.config.n_speakers,
+            });
+        }
+        Ok(())
+    }
+
+    /// Per-phoneme frame counts: `ceil(exp(logw) * length_scale)` (`SynthesizerTrn.infer`).
+    pub async fn durations(
+        &self,
+        ids: &[i64],
+        opts: &SynthesisOptions,
+        rng: &mut Normal,
+    ) -> Result<(Vec<usize>, text_encoder::Encoded), SynthesisError> {
+        self.check(ids, opts)?;
+        let t = ids.len();
+        let ids_t =
+            Tensor::<2, Int>::from_data(TensorData::new(ids.to_vec(), [1, t]), &self.device);
+        let enc = self.enc_p.forward(ids_t);
+        let noise = [rng.vec(t, opts.noise_w), rng.vec(t, opts.noise_w)];
+        let logw = self.dp.forward(enc.x.clone(), noise).await?;
+        let durations = logw
+            .iter()
+            .map(|&l| {
+                let w = (l.exp() * opts.length_scale).ceil();
+                // NaN/negative → 0 frames; the total is bounded below.
+                if w.is_finite() && w > 0.0 {
+                    w.min(MAX_FRAMES as f32) as usize
+                } else {
+                    0
+                }
+            })
+            .collect();
+        Ok((durations, enc))
+    }
+
+    /// Phoneme ids → latent `z: [1, inter, frames]`.
+    pub async fn latent(
+        &self,
+        ids: &[i64],
+        opts: &SynthesisOptions,
+        rng: &mut Normal,
+    ) -> Result<Tensor<3>, SynthesisError> {
+        let (durations, enc) = self.durations(ids, opts, rng).await?;
+        let frames: usize = durations.iter().sum::<usize>().max(1);
+        if frames > MAX_FRAMES {
+            return Err(SynthesisError::TooLong {
+                frames,
+                max: MAX_FRAMES,
+            });
+        }
+        // generate_path + matmul == repeating each phoneme's statistics for its frames.
+        let mut index: Vec<i64> = Vec::with_capacity(frames);
+        for (i, &d) in durations.iter().enumerate() {
+            index.extend(std::iter::repeat_n(i as i64, d));
+        }
+        if index.is_empty() {
+            index.push(0); // y_lengths = clamp_min(sum, 1): one frame of the first phoneme
+        }
+        let idx = Tensor::<1, Int>::from_data(TensorData::new(index, [frames]), &self.device);
+        let m_p = enc.m_p.select(2, idx.clone());
+        let mut z_p = m_p;
+        if opts.noise_scale > 0.0 {
+            let logs_p = enc.logs_p.select(2, idx);
+            let c = self.config.inter_channels;
+            let eps = Tensor::<3>::from_data(
+                TensorData::new(rng.vec(c * frames, opts.noise_scale), [1, c, frames]),
+                &self.device,
+            );
+            z_p = z_p + eps * logs_p.exp();
+        }
+        Ok(self.flow.reverse(z_p))
+    }
+}

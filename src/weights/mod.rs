@@ -1,0 +1,282 @@
+//! Model bytes: integrity of every shard, strict parsing, and the tensor store the model is
+//! built from.
+//!
+//! Order of trust (one place, as the style guide asks): a shard's byte size and SHA-256 are
+//! checked against the manifest *before* a byte of it is parsed; the parsed header must list
+//! exactly the tensors the manifest declares for that shard; shapes are then checked against
+//! the architecture when the model takes each tensor ([`TensorStore::take`]), and nothing may
+//! be left over ([`TensorStore::finish`]).
+
+pub mod integrity;
+pub mod safetensors;
+
+use crate::manifest::ShardEntry;
+use burn::tensor::{Device, Tensor, TensorData};
+use integrity::Sha256Digest;
+use safetensors::{Dtype, FormatError};
+use std::collections::BTreeMap;
+
+/// Largest shard accepted, in bytes (also the converter's split size).
+pub const MAX_SHARD_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Refusals of model bytes. Each names the shard (its manifest file name) or the tensor.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WeightsError {
+    /// The shard's byte length differs from the manifest.
+    #[error("shard {shard}: size {actual} bytes, manifest says {expected}")]
+    SizeMismatch {
+        /// Shard file name.
+        shard: String,
+        /// Bytes the manifest declares.
+        expected: u64,
+        /// Bytes received.
+        actual: u64,
+    },
+    /// The shard's SHA-256 differs from the manifest.
+    #[error("shard {shard}: SHA-256 digest does not match the manifest (corrupted or tampered)")]
+    DigestMismatch {
+        /// Shard file name.
+        shard: String,
+    },
+    /// The shard is not a valid safetensors file.
+    #[error("shard {shard}: {source}")]
+    Format {
+        /// Shard file name.
+        shard: String,
+        /// What is wrong.
+        source: FormatError,
+    },
+    /// The shard's tensors differ from those the manifest lists for it.
+    #[error("shard {shard}: tensor {tensor} differs from the manifest (name, dtype or shape)")]
+    ManifestMismatch {
+        /// Shard file name.
+        shard: String,
+        /// First differing tensor.
+        tensor: String,
+    },
+    /// A shard was supplied twice, or one the manifest does not list.
+    #[error("shard {shard} is not expected here")]
+    UnexpectedShard {
+        /// Shard file name (validated manifest name, or `<unlisted>`).
+        shard: String,
+    },
+    /// A shard the manifest lists was never supplied.
+    #[error("shard {shard} is missing")]
+    MissingShard {
+        /// Shard file name.
+        shard: String,
+    },
+    /// The model needs a tensor no shard holds.
+    #[error("tensor {tensor} is missing from the voice")]
+    MissingTensor {
+        /// Tensor name.
+        tensor: String,
+    },
+    /// A tensor the model does not use.
+    #[error("tensor {tensor} is not part of the model")]
+    UnexpectedTensor {
+        /// Tensor name.
+        tensor: String,
+    },
+    /// The same tensor in two shards.
+    #[error("tensor {tensor} appears in more than one shard")]
+    DuplicateTensor {
+        /// Tensor name.
+        tensor: String,
+    },
+    /// A tensor's shape differs from what the architecture needs.
+    #[error("tensor {tensor} has shape {actual:?}, the model needs {expected:?}")]
+    WrongShape {
+        /// Tensor name.
+        tensor: String,
+        /// Shape from the config.
+        expected: Vec<usize>,
+        /// Shape in the shard.
+        actual: Vec<usize>,
+    },
+    /// A tensor holds NaN or infinity.
+    #[error("tensor {tensor} holds non-finite values")]
+    NonFinite {
+        /// Tensor name.
+        tensor: String,
+    },
+    /// A shard could not be read from storage.
+    #[error("shard {shard} could not be read")]
+    Unreadable {
+        /// Shard file name.
+        shard: String,
+    },
+}
+
+/// Checks a shard's size and SHA-256 against its manifest entry. Nothing is parsed before this.
+pub fn verify_shard(entry: &ShardEntry, bytes: &[u8]) -> Result<(), WeightsError> {
+    let actual = bytes.len() as u64;
+    if actual != entry.size {
+        return Err(WeightsError::SizeMismatch {
+            shard: entry.file.clone(),
+            expected: entry.size,
+            actual,
+        });
+    }
+    if Sha256Digest::of(bytes) != entry.digest()? {
+        return Err(WeightsError::DigestMismatch {
+            shard: entry.file.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// A host-side f32 tensor.
+#[derive(Debug, Clone)]
+pub struct HostTensor {
+    /// Shape.
+    pub shape: Vec<usize>,
+    /// Row-major values.
+    pub data: Vec<f32>,
+}
+
+/// All tensors of a voice, on the host, waiting to be taken by the model builder.
+#[derive(Debug, Default)]
+pub struct TensorStore {
+    tensors: BTreeMap<String, HostTensor>,
+    pending: BTreeMap<String, ()>,
+}
+
+impl TensorStore {
+    /// A store expecting the manifest's shards.
+    pub fn expecting(shards: &[ShardEntry]) -> Self {
+        Self {
+            tensors: BTreeMap::new(),
+            pending: shards.iter().map(|s| (s.file.clone(), ())).collect(),
+        }
+    }
+
+    /// Verifies (size, digest), parses (strict safetensors), cross-checks against the manifest,
+    /// upcasts to f32, and keeps the shard's tensors.
+    pub fn add_shard(&mut self, entry: &ShardEntry, bytes: &[u8]) -> Result<(), WeightsError> {
+        if self.pending.remove(&entry.file).is_none() {
+            return Err(WeightsError::UnexpectedShard {
+                shard: entry.file.clone(),
+            });
+        }
+        verify_shard(entry, bytes)?;
+        let shard = || entry.file.clone();
+        let raw = safetensors::parse(bytes).map_err(|source| WeightsError::Format {
+            shard: shard(),
+            source,
+        })?;
+        let mut declared: Vec<_> = entry.tensors.iter().collect();
+        declared.sort_by(|a, b| a.name.cmp(&b.name));
+        if raw.len() != declared.len() {
+            let tensor = raw
+                .iter()
+                .map(|t| t.name.clone())
+                .find(|n| !declared.iter().any(|d| &d.name == n))
+                .or_else(|| {
+                    declared
+                        .iter()
+                        .map(|d| d.name.clone())
+                        .find(|n| !raw.iter().any(|t| &t.name == n))
+                })
+                .unwrap_or_default();
+            return Err(WeightsError::ManifestMismatch {
+                shard: shard(),
+                tensor,
+            });
+        }
+        // Check everything before keeping anything, so a bad shard leaves no partial state.
+        for (t, d) in raw.iter().zip(&declared) {
+            if t.name != d.name || t.dtype != d.dtype || t.shape != d.shape {
+                return Err(WeightsError::ManifestMismatch {
+                    shard: shard(),
+                    tensor: t.name.clone(),
+                });
+            }
+            if self.tensors.contains_key(&t.name) {
+                return Err(WeightsError::DuplicateTensor {
+                    tensor: t.name.clone(),
+                });
+            }
+        }
+        for t in raw {
+            let data = decode(t.dtype, t.data);
+            if data.iter().any(|v| !v.is_finite()) {
+                return Err(WeightsError::NonFinite { tensor: t.name });
+            }
+            self.tensors.insert(
+                t.name,
+                HostTensor {
+                    shape: t.shape,
+                    data,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Errors if a listed shard never arrived.
+    pub fn check_complete(&self) -> Result<(), WeightsError> {
+        match self.pending.keys().next() {
+            Some(shard) => Err(WeightsError::MissingShard {
+                shard: shard.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Inserts a host tensor directly (tests and the converter's self-check).
+    pub fn insert(&mut self, name: &str, t: HostTensor) {
+        self.tensors.insert(name.to_string(), t);
+    }
+
+    /// Takes a tensor off the host store without uploading it.
+    pub fn take_host(&mut self, name: &str, shape: &[usize]) -> Result<HostTensor, WeightsError> {
+        let t = self
+            .tensors
+            .remove(name)
+            .ok_or_else(|| WeightsError::MissingTensor {
+                tensor: name.to_string(),
+            })?;
+        if t.shape != shape {
+            return Err(WeightsError::WrongShape {
+                tensor: name.to_string(),
+                expected: shape.to_vec(),
+                actual: t.shape,
+            });
+        }
+        Ok(t)
+    }
+
+    /// Takes tensor `name`, checks its shape, and uploads it to `device`.
+    pub fn take<const D: usize>(
+        &mut self,
+        name: &str,
+        shape: [usize; D],
+        device: &Device,
+    ) -> Result<Tensor<D>, WeightsError> {
+        let t = self.take_host(name, &shape)?;
+        Ok(Tensor::from_data(TensorData::new(t.data, shape), device))
+    }
+
+    /// Errors if any tensor was not taken by the model.
+    pub fn finish(self) -> Result<(), WeightsError> {
+        match self.tensors.into_keys().next() {
+            Some(tensor) => Err(WeightsError::UnexpectedTensor { tensor }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Little-endian bytes → f32 (f16 is upcast: the backends compute in f32).
+fn decode(dtype: Dtype, bytes: &[u8]) -> Vec<f32> {
+    match dtype {
+        Dtype::F32 => bytes
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+        Dtype::F16 => bytes
+            .chunks_exact(2)
+            .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
+            .collect(),
+    }
+}
