@@ -160,8 +160,22 @@ impl Voice {
 
     /// Phoneme ids → audio.
     pub async fn synthesize_ids(&self, ids: &[i64], opts: &SynthesisOptions) -> Result<Audio> {
+        let z = self.acoustic_latent(ids, opts).await?;
+        self.vocode(z).await
+    }
+
+    /// Stage 1 alone: phoneme ids → latent frames `[1, inter, frames]` (still on the device).
+    pub async fn acoustic_latent(
+        &self,
+        ids: &[i64],
+        opts: &SynthesisOptions,
+    ) -> Result<burn::tensor::Tensor<3>> {
         let mut rng = rng::Normal::new(opts.seed);
-        let z = self.acoustic.latent(ids, opts, &mut rng).await?;
+        Ok(self.acoustic.latent(ids, opts, &mut rng).await?)
+    }
+
+    /// Stage 2 alone: latent frames → audio.
+    pub async fn vocode(&self, z: burn::tensor::Tensor<3>) -> Result<Audio> {
         let wav = self.vocoder.forward(z).reshape([-1]);
         let samples = model::to_host::<1>(wav).await?;
         Ok(Audio {

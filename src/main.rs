@@ -241,21 +241,28 @@ fn bench(mut a: Args) -> Result<(), Failure> {
             sotto::ids::parse_id_list(line).ok_or_else(|| Failure::Usage("bad id line".into()))?;
         // Warm-up run, then timed runs.
         let audio = pollster::block_on(voice.synthesize_ids(&ids, &opts)).map_err(run_err)?;
-        let mut times = vec![];
+        let (mut times, mut acoustic) = (vec![], vec![]);
         for _ in 0..runs {
             let t = Instant::now();
-            pollster::block_on(voice.synthesize_ids(&ids, &opts)).map_err(run_err)?;
+            let z = pollster::block_on(voice.acoustic_latent(&ids, &opts)).map_err(run_err)?;
+            // Force the acoustic stage to finish before timing the vocoder.
+            let _ = z.to_data();
+            acoustic.push(t.elapsed().as_secs_f64());
+            pollster::block_on(voice.vocode(z)).map_err(run_err)?;
             times.push(t.elapsed().as_secs_f64());
         }
-        lines.push(format!(
-            "{{\"ids\":{},\"audio_s\":{:.4},\"synth_s\":[{}]}}",
-            ids.len(),
-            audio.duration_secs(),
-            times
-                .iter()
+        let list = |v: &[f64]| {
+            v.iter()
                 .map(|t| format!("{t:.5}"))
                 .collect::<Vec<_>>()
                 .join(",")
+        };
+        lines.push(format!(
+            "{{\"ids\":{},\"audio_s\":{:.4},\"synth_s\":[{}],\"acoustic_s\":[{}]}}",
+            ids.len(),
+            audio.duration_secs(),
+            list(&times),
+            list(&acoustic)
         ));
     }
     println!(

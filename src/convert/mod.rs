@@ -382,26 +382,69 @@ pub fn convert(
             "num_symbols differs from the embedding".into(),
         ));
     }
-    let shards = shard(&tensors, dtype)?;
-    let manifest = Manifest {
-        format_version: manifest::FORMAT_VERSION,
+    let meta = VoiceMeta {
         voice_id: voice_id.to_string(),
         language: piper.language.code,
         espeak_voice: piper.espeak.voice,
         phoneme_type: piper.phoneme_type,
         sample_rate: piper.audio.sample_rate,
-        num_speakers: piper.num_speakers,
         speaker_id_map: piper.speaker_id_map,
         phoneme_id_map: piper.phoneme_id_map,
         inference: piper.inference,
-        model: config,
         source: Source {
             onnx: Sha256Digest::of(onnx_bytes).to_sri(),
             config: Sha256Digest::of(config_bytes).to_sri(),
         },
+    };
+    package(&tensors, config, meta, dtype)
+}
+
+/// Everything of a manifest but the model and the shards.
+pub struct VoiceMeta {
+    /// Voice identifier (plain name).
+    pub voice_id: String,
+    /// e.g. `en_US`.
+    pub language: String,
+    /// e.g. `en-us`.
+    pub espeak_voice: String,
+    /// `espeak`.
+    pub phoneme_type: String,
+    /// Hz.
+    pub sample_rate: u32,
+    /// Speaker names.
+    pub speaker_id_map: BTreeMap<String, usize>,
+    /// Phoneme → ids.
+    pub phoneme_id_map: BTreeMap<String, Vec<i64>>,
+    /// Defaults.
+    pub inference: InferenceDefaults,
+    /// Provenance.
+    pub source: Source,
+}
+
+/// Shards named tensors, writes the manifest, and proves the result loads (every tensor used,
+/// every shape right) before returning it.
+pub fn package(
+    tensors: &BTreeMap<String, HostTensor>,
+    config: VitsConfig,
+    meta: VoiceMeta,
+    dtype: Dtype,
+) -> Result<Converted, ConvertError> {
+    let shards = shard(tensors, dtype)?;
+    let manifest = Manifest {
+        format_version: manifest::FORMAT_VERSION,
+        voice_id: meta.voice_id,
+        language: meta.language,
+        espeak_voice: meta.espeak_voice,
+        phoneme_type: meta.phoneme_type,
+        sample_rate: meta.sample_rate,
+        num_speakers: config.n_speakers,
+        speaker_id_map: meta.speaker_id_map,
+        phoneme_id_map: meta.phoneme_id_map,
+        inference: meta.inference,
+        model: config,
+        source: meta.source,
         shards: shards.iter().map(|(e, _)| e.clone()).collect(),
     };
-    // Self-check: the written bytes load into the model, every tensor used, shapes right.
     let mut loader = crate::VoiceLoader::new(manifest.to_json().as_bytes())?;
     for (e, b) in &shards {
         loader.add_shard(&e.file, b)?;

@@ -71,6 +71,30 @@ pub(crate) async fn to_host<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, Sy
         .map_err(|_| SynthesisError::Backend)
 }
 
+/// `generate_path` + matmul in `SynthesizerTrn.infer` amount to repeating each phoneme's
+/// prior statistics for its frames: the phoneme index of every output frame. At least one frame
+/// (`y_lengths = clamp_min(sum, 1)`), at most [`MAX_FRAMES`].
+pub fn frame_index(durations: &[usize]) -> Result<Vec<i64>, SynthesisError> {
+    let frames = durations
+        .iter()
+        .try_fold(0usize, |a, &d| a.checked_add(d))
+        .unwrap_or(usize::MAX);
+    if frames > MAX_FRAMES {
+        return Err(SynthesisError::TooLong {
+            frames,
+            max: MAX_FRAMES,
+        });
+    }
+    let mut index: Vec<i64> = Vec::with_capacity(frames.max(1));
+    for (i, &d) in durations.iter().enumerate() {
+        index.extend(std::iter::repeat_n(i as i64, d));
+    }
+    if index.is_empty() {
+        index.push(0);
+    }
+    Ok(index)
+}
+
 /// Stage 1: phoneme ids → latent frames `z`.
 #[derive(Debug, Clone)]
 pub struct AcousticModel {
@@ -159,21 +183,8 @@ impl AcousticModel {
         rng: &mut Normal,
     ) -> Result<Tensor<3>, SynthesisError> {
         let (durations, enc) = self.durations(ids, opts, rng).await?;
-        let frames: usize = durations.iter().sum::<usize>().max(1);
-        if frames > MAX_FRAMES {
-            return Err(SynthesisError::TooLong {
-                frames,
-                max: MAX_FRAMES,
-            });
-        }
-        // generate_path + matmul == repeating each phoneme's statistics for its frames.
-        let mut index: Vec<i64> = Vec::with_capacity(frames);
-        for (i, &d) in durations.iter().enumerate() {
-            index.extend(std::iter::repeat_n(i as i64, d));
-        }
-        if index.is_empty() {
-            index.push(0); // y_lengths = clamp_min(sum, 1): one frame of the first phoneme
-        }
+        let index = frame_index(&durations)?;
+        let frames = index.len();
         let idx = Tensor::<1, Int>::from_data(TensorData::new(index, [frames]), &self.device);
         let m_p = enc.m_p.select(2, idx.clone());
         let mut z_p = m_p;
@@ -187,5 +198,31 @@ impl AcousticModel {
             z_p = z_p + eps * logs_p.exp();
         }
         Ok(self.flow.reverse(z_p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_repeat_phonemes_by_duration() {
+        assert_eq!(frame_index(&[2, 0, 1]), Ok(vec![0, 0, 2]));
+        assert_eq!(frame_index(&[0, 0]), Ok(vec![0]));
+    }
+
+    #[test]
+    fn too_many_frames_are_refused_before_allocating() {
+        assert_eq!(
+            frame_index(&[MAX_FRAMES, 1]),
+            Err(SynthesisError::TooLong {
+                frames: MAX_FRAMES + 1,
+                max: MAX_FRAMES
+            })
+        );
+        assert!(matches!(
+            frame_index(&[usize::MAX, 5]),
+            Err(SynthesisError::TooLong { .. })
+        ));
     }
 }

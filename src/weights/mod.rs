@@ -140,6 +140,9 @@ pub struct HostTensor {
 pub struct TensorStore {
     tensors: BTreeMap<String, HostTensor>,
     pending: BTreeMap<String, ()>,
+    /// When set, [`TensorStore::take_host`] invents small random tensors of whatever shape the
+    /// model asks for and records them: a random-weight voice for tests (see [`Self::random`]).
+    random: Option<(crate::rng::Normal, BTreeMap<String, HostTensor>)>,
 }
 
 impl TensorStore {
@@ -148,7 +151,23 @@ impl TensorStore {
         Self {
             tensors: BTreeMap::new(),
             pending: shards.iter().map(|s| (s.file.clone(), ())).collect(),
+            random: None,
         }
+    }
+
+    /// A store that answers every request with random values (N(0, 0.1²); LayerNorm gammas 1)
+    /// and records them; [`Self::into_recorded`] returns what the model asked for. Building a
+    /// model from it yields a random-weight voice of any [`crate::model::config::VitsConfig`].
+    pub fn random(seed: u64) -> Self {
+        Self {
+            random: Some((crate::rng::Normal::new(seed), BTreeMap::new())),
+            ..Self::default()
+        }
+    }
+
+    /// The tensors a [`Self::random`] store handed out, by name.
+    pub fn into_recorded(self) -> BTreeMap<String, HostTensor> {
+        self.random.map(|(_, r)| r).unwrap_or_default()
     }
 
     /// Verifies (size, digest), parses (strict safetensors), cross-checks against the manifest,
@@ -231,6 +250,20 @@ impl TensorStore {
 
     /// Takes a tensor off the host store without uploading it.
     pub fn take_host(&mut self, name: &str, shape: &[usize]) -> Result<HostTensor, WeightsError> {
+        if let Some((rng, recorded)) = &mut self.random {
+            let n = shape.iter().product();
+            let data = if name.ends_with(".gamma") {
+                vec![1.0; n]
+            } else {
+                rng.vec(n, 0.1)
+            };
+            let t = HostTensor {
+                shape: shape.to_vec(),
+                data,
+            };
+            recorded.insert(name.to_string(), t.clone());
+            return Ok(t);
+        }
         let t = self
             .tensors
             .remove(name)

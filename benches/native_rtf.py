@@ -1,0 +1,77 @@
+"""Native speed benchmark: Sotto (burn flex CPU backend, 1 thread) against onnxruntime
+(1 intra-op thread) and Piper's own runtime on the same phoneme ids, in one run.
+
+Each engine runs in its own child process (so its load time and peak RSS are its own); every
+utterance gets one warm-up and RUNS timed syntheses; the median is used. Real-time factor =
+synthesis seconds / audio seconds (lower is faster). Prints a Markdown table for BENCHMARKS.md.
+
+usage: python benches/native_rtf.py SOTTO_BIN VOICE_DIR VOICE.onnx [RUNS]
+"""
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def child(cmd):
+    """Runs cmd, returns (parsed JSON stdout, peak RSS in MiB)."""
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen(cmd, stdout=out, env=dict(os.environ, RAYON_NUM_THREADS="1"))
+        _, status, usage = os.wait4(p.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"benchmark child failed: {cmd[0]}")
+        out.seek(0)
+        return json.loads(out.read().decode()), usage.ru_maxrss / 1024
+
+
+def summarize(result):
+    synth = sum(statistics.median(u["synth_s"]) for u in result["utterances"])
+    audio = sum(u["audio_s"] for u in result["utterances"])
+    return synth, audio
+
+
+def main():
+    sotto, voice_dir, onnx = sys.argv[1:4]
+    runs = sys.argv[4] if len(sys.argv) > 4 else "3"
+    tmp = tempfile.mkdtemp(prefix="sotto-bench-")
+    ids_jsonl = os.path.join(tmp, "ids.jsonl")
+    ids_txt = os.path.join(tmp, "ids.txt")
+    with open(os.path.join(ROOT, "tests", "data", "sentences.txt"), encoding="utf-8") as f, open(ids_jsonl, "w", encoding="utf-8") as o:
+        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "piper_ids.py"), onnx + ".json"], stdin=f, stdout=o, check=True)
+    with open(ids_jsonl, encoding="utf-8") as f, open(ids_txt, "w", encoding="utf-8") as o:
+        for line in f:
+            o.write(",".join(map(str, json.loads(line)["ids"])) + "\n")
+
+    engines = [
+        ("sotto (burn flex, 1 thread)", [sotto, "bench", "--voice", voice_dir, "--ids-file", ids_txt, "--runs", runs]),
+        ("onnxruntime (1 thread)", [sys.executable, os.path.join(ROOT, "tools", "ort_run.py"), onnx, ids_jsonl, "--bench", runs]),
+        ("piper-tts 1.8.0 runtime (ORT default threads)", [sys.executable, os.path.join(ROOT, "tools", "ort_run.py"), onnx, ids_jsonl, "--bench", runs, "--piper"]),
+    ]
+    rows = []
+    sotto_runs = None
+    for name, cmd in engines:
+        result, rss = child(cmd)
+        sotto_runs = sotto_runs or result
+        synth, audio = summarize(result)
+        rows.append((name, result["load_s"], synth, audio, rss))
+    base = rows[1][2]
+    sotto_result = rows[0]
+    acoustic = sum(statistics.median(u["acoustic_s"]) for u in sotto_runs["utterances"])
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}; "
+          f"{len(rows and open(ids_jsonl).readlines())} utterances, median of {runs} runs each after a warm-up.\n")
+    print("| engine | load (s) | synth total (s) | audio (s) | RTF | time vs onnxruntime | peak RSS (MiB) |")
+    print("|---|---|---|---|---|---|---|")
+    for name, load, synth, audio, rss in rows:
+        print(f"| {name} | {load:.3f} | {synth:.3f} | {audio:.2f} | {synth / audio:.4f} | {synth / base:.2f}× | {rss:.0f} |")
+    total = sotto_result[2]
+    print(f"\nSotto's time by stage: acoustic model (encoder + duration predictor + flow) {acoustic:.3f} s "
+          f"({100 * acoustic / total:.0f}%), vocoder (HiFi-GAN) {total - acoustic:.3f} s ({100 * (total - acoustic) / total:.0f}%).")
+
+
+if __name__ == "__main__":
+    main()

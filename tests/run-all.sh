@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, Rust unit and integration tests, the parity test
+# against onnxruntime on the real voice, and command-line integrity checks.
+# Needs: cargo, python3. Creates .venv (pinned oracles) and voices/ (fetched + converted voice).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export CARGO_TERM_COLOR=never
+
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import onnxruntime, piper_phonemize" 2>/dev/null; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
+fi
+py=.venv/bin/python
+
+cargo fmt --check
+cargo clippy --release --all-targets --locked -- -D warnings
+cargo build --release --locked
+target=$(cargo metadata --format-version 1 --no-deps | $py -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+sotto="$target/release/sotto"
+
+models/fetch-voice.sh en_US-joe-medium "$sotto"
+voice=voices/en_US-joe-medium
+src=voices/.src/en_US-joe-medium
+
+cargo test --release --locked
+
+# Parity with onnxruntime (references computed live).
+$py tests/parity.py "$sotto" "$voice" "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json"
+
+# Command line, as a user would run it.
+pass=0; fail=0
+check() { if "$@"; then pass=$((pass+1)); echo "ok   $name"; else fail=$((fail+1)); echo "FAIL $name"; fi; }
+tmp=$(mktemp -d)
+name="speak writes a WAV"
+check bash -c "'$sotto' speak --voice '$voice' --phonemes 'həlˈoʊ wˈɜːld.' --out '$tmp/hello.wav' && [ \$(stat -c %s '$tmp/hello.wav') -gt 20000 ]"
+cp -r "$voice" "$tmp/bad"
+printf '\x01' | dd of="$tmp/bad/vocoder-00.safetensors" bs=1 seek=4096 conv=notrunc status=none
+name="a corrupted shard is refused, named"
+check bash -c "! '$sotto' speak --voice '$tmp/bad' --phonemes 'a' --out '$tmp/x.wav' 2>'$tmp/err' && grep -q 'vocoder-00.safetensors' '$tmp/err' && grep -q 'SHA-256' '$tmp/err'"
+cp "$voice/vocoder-00.safetensors" "$tmp/bad/"
+truncate -s -1 "$tmp/bad/acoustic-01.safetensors"
+name="a resized shard is refused, named"
+check bash -c "! '$sotto' speak --voice '$tmp/bad' --phonemes 'a' --out '$tmp/x.wav' 2>'$tmp/err' && grep -q 'acoustic-01.safetensors' '$tmp/err' && grep -q 'size' '$tmp/err'"
+name="errors leak no paths"
+check bash -c "! grep -q '$tmp' '$tmp/err'"
+rm -rf "$tmp"
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

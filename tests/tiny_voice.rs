@@ -1,0 +1,419 @@
+//! End to end on a tiny random-weight voice: package → load (verified) → synthesize, and every
+//! way a shard can be corrupted is refused with an error naming it.
+
+use sotto::convert::{Converted, VoiceMeta, package};
+use sotto::manifest::{InferenceDefaults, Source};
+use sotto::model::config::VitsConfig;
+use sotto::model::{AcousticModel, Vocoder};
+use sotto::weights::safetensors::{self, Dtype, OwnedTensor};
+use sotto::weights::{TensorStore, WeightsError, integrity::Sha256Digest};
+use sotto::{Error, SynthesisError, SynthesisOptions, VoiceLoader, backend};
+use std::collections::BTreeMap;
+
+fn tiny_config() -> VitsConfig {
+    VitsConfig {
+        n_vocab: 16,
+        n_speakers: 1,
+        gin_channels: 0,
+        hidden_channels: 8,
+        inter_channels: 8,
+        filter_channels: 16,
+        n_heads: 2,
+        n_layers: 2,
+        kernel_size: 3,
+        window_size: 2,
+        dp_filter_channels: 8,
+        dp_kernel_size: 3,
+        dp_dds_layers: 2,
+        dp_conv_flows: 2,
+        dp_num_bins: 4,
+        dp_tail_bound: 5.0,
+        flow_n_flows: 2,
+        flow_kernel_size: 3,
+        flow_dilation_rate: 1,
+        flow_n_layers: 2,
+        upsample_initial_channel: 16,
+        upsample_rates: vec![4, 2],
+        upsample_kernel_sizes: vec![8, 4],
+        resblock: "2".into(),
+        resblock_kernel_sizes: vec![3, 5],
+        resblock_dilation_sizes: vec![vec![1, 2], vec![2, 3]],
+    }
+}
+
+fn tiny_voice(dtype: Dtype) -> Converted {
+    let config = tiny_config();
+    let device = backend::cpu();
+    let mut store = TensorStore::random(42);
+    AcousticModel::load(&mut store, &config, &device).unwrap();
+    Vocoder::load(&mut store, &config, &device).unwrap();
+    let tensors = store.into_recorded();
+    let phoneme_id_map: BTreeMap<String, Vec<i64>> = [
+        ("_", 0),
+        ("^", 1),
+        ("$", 2),
+        (" ", 3),
+        ("a", 4),
+        ("b", 5),
+        (".", 6),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), vec![v]))
+    .collect();
+    let meta = VoiceMeta {
+        voice_id: "xx_XX-tiny-test".into(),
+        language: "xx_XX".into(),
+        espeak_voice: "xx".into(),
+        phoneme_type: "espeak".into(),
+        sample_rate: 16000,
+        speaker_id_map: BTreeMap::new(),
+        phoneme_id_map,
+        inference: InferenceDefaults {
+            noise_scale: 0.667,
+            length_scale: 1.0,
+            noise_w: 0.8,
+        },
+        source: Source {
+            onnx: Sha256Digest::of(b"none").to_sri(),
+            config: Sha256Digest::of(b"none").to_sri(),
+        },
+    };
+    package(&tensors, config, meta, dtype).unwrap()
+}
+
+fn load(
+    v: &Converted,
+    shards: &[(String, Vec<u8>)],
+    manifest: &str,
+) -> Result<sotto::Voice, Error> {
+    let _ = v;
+    let mut loader = VoiceLoader::new(manifest.as_bytes())?;
+    for (f, b) in shards {
+        loader.add_shard(f, b)?;
+    }
+    loader.finish(&backend::cpu())
+}
+
+fn weights_err(r: Result<sotto::Voice, Error>) -> WeightsError {
+    match r {
+        Err(Error::Weights(w)) => w,
+        Err(e) => panic!("expected a weights error, got {e}"),
+        Ok(_) => panic!("expected a weights error, got a voice"),
+    }
+}
+
+#[test]
+fn synthesizes_finite_nonempty_audio_reproducibly() {
+    let v = tiny_voice(Dtype::F32);
+    assert!(
+        v.manifest
+            .shards
+            .iter()
+            .any(|s| s.file.starts_with("acoustic-"))
+    );
+    assert!(
+        v.manifest
+            .shards
+            .iter()
+            .any(|s| s.file.starts_with("vocoder-"))
+    );
+    let voice = load(&v, &v.shards, &v.manifest.to_json()).unwrap();
+    let opts = SynthesisOptions {
+        seed: 7,
+        ..voice.default_options()
+    };
+    let (a, missing) = pollster::block_on(voice.speak_phonemes("ab ba.", &opts)).unwrap();
+    assert!(missing.is_empty());
+    assert!(!a.samples.is_empty());
+    assert_eq!(a.samples.len() % 8, 0, "whole frames of hop 8");
+    assert!(a.samples.iter().all(|s| s.is_finite() && s.abs() <= 1.0));
+    assert!(a.samples.iter().any(|&s| s != 0.0));
+    let (b, _) = pollster::block_on(voice.speak_phonemes("ab ba.", &opts)).unwrap();
+    assert_eq!(a, b, "same seed, same audio");
+    let other = SynthesisOptions { seed: 8, ..opts };
+    let (c, _) = pollster::block_on(voice.speak_phonemes("ab ba.", &other)).unwrap();
+    assert_ne!(a.samples, c.samples, "another seed, other noise");
+}
+
+#[test]
+fn f16_shards_load_and_stay_close_to_f32() {
+    let v32 = tiny_voice(Dtype::F32);
+    let v16 = tiny_voice(Dtype::F16);
+    let size = |v: &Converted| v.shards.iter().map(|s| s.1.len()).sum::<usize>();
+    assert!(size(&v16) < size(&v32));
+    let a = load(&v32, &v32.shards, &v32.manifest.to_json()).unwrap();
+    let b = load(&v16, &v16.shards, &v16.manifest.to_json()).unwrap();
+    let opts = SynthesisOptions {
+        noise_scale: 0.0,
+        noise_w: 0.0,
+        ..a.default_options()
+    };
+    let ids = [1, 0, 4, 0, 5, 0, 2];
+    let x = pollster::block_on(a.synthesize_ids(&ids, &opts)).unwrap();
+    let y = pollster::block_on(b.synthesize_ids(&ids, &opts)).unwrap();
+    assert_eq!(x.samples.len(), y.samples.len());
+    let err: f32 = x
+        .samples
+        .iter()
+        .zip(&y.samples)
+        .map(|(p, q)| (p - q).abs())
+        .fold(0.0, f32::max);
+    assert!(err < 0.05, "max |f32 - f16| = {err}");
+}
+
+#[test]
+fn packaging_is_deterministic() {
+    let a = tiny_voice(Dtype::F32);
+    let b = tiny_voice(Dtype::F32);
+    assert_eq!(a.manifest.to_json(), b.manifest.to_json());
+    assert_eq!(a.shards, b.shards);
+}
+
+#[test]
+fn corrupted_shard_is_refused_by_digest_naming_it() {
+    let v = tiny_voice(Dtype::F32);
+    let mut shards = v.shards.clone();
+    let last = shards[0].1.len() - 1;
+    shards[0].1[last] ^= 1;
+    let e = weights_err(load(&v, &shards, &v.manifest.to_json()));
+    assert_eq!(
+        e,
+        WeightsError::DigestMismatch {
+            shard: shards[0].0.clone()
+        }
+    );
+    assert!(e.to_string().contains(&shards[0].0));
+}
+
+#[test]
+fn resized_shard_is_refused_by_size_naming_it() {
+    let v = tiny_voice(Dtype::F32);
+    let mut shards = v.shards.clone();
+    shards[1].1.push(0);
+    let e = weights_err(load(&v, &shards, &v.manifest.to_json()));
+    assert!(matches!(&e, WeightsError::SizeMismatch { shard, .. } if *shard == shards[1].0));
+    assert!(e.to_string().contains(&shards[1].0));
+}
+
+#[test]
+fn missing_and_unlisted_shards_are_refused() {
+    let v = tiny_voice(Dtype::F32);
+    let e = weights_err(load(&v, &v.shards[1..], &v.manifest.to_json()));
+    assert_eq!(
+        e,
+        WeightsError::MissingShard {
+            shard: v.shards[0].0.clone()
+        }
+    );
+    let mut extra = v.shards.clone();
+    extra.push(("../../etc/passwd".into(), vec![1, 2, 3]));
+    let e = weights_err(load(&v, &extra, &v.manifest.to_json()));
+    assert_eq!(
+        e,
+        WeightsError::UnexpectedShard {
+            shard: "<unlisted>".into()
+        }
+    );
+}
+
+/// Re-signs a tampered shard in the manifest so the check reaches the parser / model.
+fn resign(
+    v: &Converted,
+    idx: usize,
+    bytes: Vec<u8>,
+    tensors: Option<Vec<sotto::manifest::TensorEntry>>,
+) -> (Vec<(String, Vec<u8>)>, String) {
+    let mut m = v.manifest.clone();
+    m.shards[idx].size = bytes.len() as u64;
+    m.shards[idx].integrity = Sha256Digest::of(&bytes).to_sri();
+    if let Some(t) = tensors {
+        m.shards[idx].tensors = t;
+    }
+    let mut shards = v.shards.clone();
+    shards[idx].1 = bytes;
+    (shards, m.to_json())
+}
+
+fn rebuild(
+    bytes: &[u8],
+    f: impl Fn(&mut Vec<OwnedTensor>),
+) -> (Vec<u8>, Vec<sotto::manifest::TensorEntry>) {
+    let mut ts: Vec<OwnedTensor> = safetensors::parse(bytes)
+        .unwrap()
+        .into_iter()
+        .map(|t| OwnedTensor {
+            name: t.name,
+            dtype: t.dtype,
+            shape: t.shape,
+            data: t.data.to_vec(),
+        })
+        .collect();
+    f(&mut ts);
+    let entries = ts
+        .iter()
+        .map(|t| sotto::manifest::TensorEntry {
+            name: t.name.clone(),
+            dtype: t.dtype,
+            shape: t.shape.clone(),
+        })
+        .collect();
+    (safetensors::serialize(&ts), entries)
+}
+
+#[test]
+fn signed_but_malformed_shard_is_refused_by_the_parser() {
+    let v = tiny_voice(Dtype::F32);
+    let mut bytes = v.shards[0].1.clone();
+    bytes[0..8].copy_from_slice(&u64::MAX.to_le_bytes());
+    let (shards, manifest) = resign(&v, 0, bytes, None);
+    let e = weights_err(load(&v, &shards, &manifest));
+    assert!(
+        matches!(&e, WeightsError::Format { shard, .. } if *shard == shards[0].0),
+        "{e}"
+    );
+}
+
+#[test]
+fn tensors_differing_from_the_manifest_are_refused() {
+    let v = tiny_voice(Dtype::F32);
+    let (bytes, _) = rebuild(&v.shards[0].1, |ts| ts.truncate(ts.len() - 1));
+    let (shards, manifest) = resign(&v, 0, bytes, None);
+    let e = weights_err(load(&v, &shards, &manifest));
+    assert!(matches!(e, WeightsError::ManifestMismatch { .. }), "{e}");
+}
+
+#[test]
+fn missing_unknown_and_misshaped_tensors_are_refused() {
+    let v = tiny_voice(Dtype::F32);
+    // Drop a tensor (and from the manifest): the model misses it.
+    let (bytes, entries) = rebuild(&v.shards[0].1, |ts| {
+        ts.remove(0);
+    });
+    let dropped = safetensors::parse(&v.shards[0].1).unwrap()[0].name.clone();
+    let (shards, manifest) = resign(&v, 0, bytes, Some(entries));
+    assert_eq!(
+        weights_err(load(&v, &shards, &manifest)),
+        WeightsError::MissingTensor { tensor: dropped }
+    );
+    // Add an unknown tensor: nothing takes it.
+    let (bytes, entries) = rebuild(&v.shards[0].1, |ts| {
+        ts.push(OwnedTensor {
+            name: "enc_p.extra".into(),
+            dtype: Dtype::F32,
+            shape: vec![1],
+            data: vec![0; 4],
+        })
+    });
+    let (shards, manifest) = resign(&v, 0, bytes, Some(entries));
+    assert_eq!(
+        weights_err(load(&v, &shards, &manifest)),
+        WeightsError::UnexpectedTensor {
+            tensor: "enc_p.extra".into()
+        }
+    );
+    // Reshape a tensor: the architecture check names it.
+    let (bytes, entries) = rebuild(&v.shards[0].1, |ts| {
+        let n: usize = ts[0].shape.iter().product();
+        ts[0].shape = vec![1, n];
+    });
+    let (shards, manifest) = resign(&v, 0, bytes, Some(entries));
+    assert!(matches!(
+        weights_err(load(&v, &shards, &manifest)),
+        WeightsError::WrongShape { .. }
+    ));
+}
+
+#[test]
+fn non_finite_weights_are_refused() {
+    let v = tiny_voice(Dtype::F32);
+    let (bytes, entries) = rebuild(&v.shards[0].1, |ts| {
+        ts[0].data[0..4].copy_from_slice(&f32::NAN.to_le_bytes())
+    });
+    let (shards, manifest) = resign(&v, 0, bytes, Some(entries));
+    assert!(matches!(
+        weights_err(load(&v, &shards, &manifest)),
+        WeightsError::NonFinite { .. }
+    ));
+}
+
+#[test]
+fn bad_requests_are_typed_errors_not_panics() {
+    let v = tiny_voice(Dtype::F32);
+    let voice = load(&v, &v.shards, &v.manifest.to_json()).unwrap();
+    let o = voice.default_options();
+    let run = |ids: &[i64], o: SynthesisOptions| match pollster::block_on(
+        voice.synthesize_ids(ids, &o),
+    ) {
+        Err(Error::Synthesis(e)) => e,
+        other => panic!(
+            "expected a synthesis error, got {:?}",
+            other.map(|a| a.samples.len())
+        ),
+    };
+    assert_eq!(run(&[], o), SynthesisError::EmptyInput);
+    assert_eq!(
+        run(&[1, 99, 2], o),
+        SynthesisError::IdOutOfRange {
+            id: 99,
+            n_vocab: 16
+        }
+    );
+    assert_eq!(
+        run(&[1, -1, 2], o),
+        SynthesisError::IdOutOfRange {
+            id: -1,
+            n_vocab: 16
+        }
+    );
+    assert!(matches!(
+        run(&vec![4; 5000], o),
+        SynthesisError::TooManyIds { .. }
+    ));
+    assert!(matches!(
+        run(&[1, 4, 2], SynthesisOptions { speaker: 3, ..o }),
+        SynthesisError::UnknownSpeaker { .. }
+    ));
+    for bad in [f32::NAN, f32::INFINITY, -1.0, 100.0] {
+        assert!(matches!(
+            run(
+                &[1, 4, 2],
+                SynthesisOptions {
+                    length_scale: bad,
+                    ..o
+                }
+            ),
+            SynthesisError::OptionOutOfRange { .. }
+        ));
+        assert!(matches!(
+            run(&[1, 4, 2], SynthesisOptions { noise_w: bad, ..o }),
+            SynthesisError::OptionOutOfRange { .. }
+        ));
+    }
+}
+
+#[test]
+fn hostile_manifests_are_refused() {
+    let v = tiny_voice(Dtype::F32);
+    let base: serde_json::Value = serde_json::from_str(&v.manifest.to_json()).unwrap();
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<Edit> = vec![
+        Box::new(|m| m["shards"][0]["file"] = "../secret.safetensors".into()),
+        Box::new(|m| m["shards"][0]["file"] = "/etc/passwd".into()),
+        Box::new(|m| m["voice_id"] = "a/b".into()),
+        Box::new(|m| m["shards"][0]["integrity"] = "md5-abc".into()),
+        Box::new(|m| m["shards"][0]["size"] = (1u64 << 40).into()),
+        Box::new(|m| m["model"]["n_layers"] = 100000.into()),
+        Box::new(|m| m["model"]["upsample_rates"] = serde_json::json!([64, 64, 64])),
+        Box::new(|m| m["format_version"] = 2.into()),
+        Box::new(|m| m["unexpected"] = 1.into()),
+        Box::new(|m| m["phoneme_id_map"]["ab"] = serde_json::json!([4])),
+        Box::new(|m| m["phoneme_id_map"]["a"] = serde_json::json!([999])),
+        Box::new(|m| m["inference"]["length_scale"] = 1e9.into()),
+    ];
+    for (i, f) in cases.iter().enumerate() {
+        let mut m = base.clone();
+        f(&mut m);
+        let r = VoiceLoader::new(m.to_string().as_bytes());
+        assert!(matches!(r, Err(Error::Manifest(_))), "case {i} accepted");
+    }
+}
