@@ -15,6 +15,9 @@ pub enum Error {
     /// A weight shard failed its integrity check or could not be parsed.
     #[error(transparent)]
     Weights(#[from] WeightsError),
+    /// The input text was refused (empty, too long, unsupported script).
+    #[error(transparent)]
+    Text(#[from] crate::text::TextError),
     /// The synthesis request was out of bounds.
     #[error(transparent)]
     Synthesis(#[from] SynthesisError),

@@ -3,7 +3,8 @@
 //! Pipeline (each stage a module):
 //! 1. [`manifest`] — what a voice is; [`weights`] — every shard size- and SHA-256-checked
 //!    before a byte is parsed, strict safetensors;
-//! 2. [`ids`] — Piper phonemes → ids;
+//! 2. [`text`] — validation, English normalization, sentences, G2P → Piper phonemes;
+//!    [`ids`] — Piper phonemes → ids;
 //! 3. [`model`] — VITS acoustic model (text encoder, duration predictor, flow) then the
 //!    HiFi-GAN vocoder, on a runtime-chosen burn [`Device`] ([`backend`]);
 //! 4. [`audio`] — samples → WAV.
@@ -25,6 +26,7 @@ pub mod ids;
 pub mod manifest;
 pub mod model;
 pub mod rng;
+pub mod text;
 pub mod weights;
 
 pub use audio::Audio;
@@ -67,6 +69,11 @@ impl VoiceLoader {
         }
         let store = TensorStore::expecting(&manifest.shards);
         Ok(Self { manifest, store })
+    }
+
+    /// The validated manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
     }
 
     /// The shards still to supply, in manifest order.
@@ -194,8 +201,29 @@ impl Voice {
         Ok((self.synthesize_ids(&p.ids, opts).await?, p.missing))
     }
 
+    /// Text → audio: validated, normalized and phonemized sentence by sentence
+    /// ([`text::phonemize`]), each sentence synthesized and the audio concatenated.
+    pub async fn speak_text(
+        &self,
+        text: &str,
+        limits: &text::TextLimits,
+        opts: &SynthesisOptions,
+    ) -> Result<Audio> {
+        let mut samples = Vec::new();
+        for sentence in text::phonemize(text, limits)? {
+            let (audio, _missing) = self.speak_phonemes(&sentence.phonemes, opts).await?;
+            samples.extend_from_slice(&audio.samples);
+        }
+        Ok(Audio {
+            samples,
+            sample_rate: self.manifest.sample_rate,
+        })
+    }
+
     /// Phoneme text → ids with this voice's table.
     pub fn phoneme_ids(&self, phonemes: &str) -> ids::PhonemeIds {
         ids::phonemes_to_ids(phonemes, &self.phonemes)
     }
 }
+#[cfg(target_arch = "wasm32")]
+pub mod web;

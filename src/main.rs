@@ -3,8 +3,11 @@
 //!
 //! ```text
 //! sotto convert VOICE.onnx VOICE.onnx.json --out DIR [--dtype f32|f16]
-//! sotto speak --voice DIR --out FILE.wav (--phonemes "IPA" | --ids 1,0,20,...)
+//! sotto speak --voice DIR --out FILE.wav [--text "…" | --text-file F | --phonemes "IPA" | --ids 1,0,20,...]
 //!             [--length-scale X] [--noise-scale X] [--noise-w X] [--speaker N] [--seed N]
+//!             (no input option: the text is read from stdin)
+//! sotto normalize      (stdin lines → spoken-form text, one line per line)
+//! sotto phonemize      (stdin lines → Piper phoneme text, sentences joined by a space)
 //! sotto bench --voice DIR --ids-file FILE [--runs N]
 //! ```
 //! `--out` ending in `.f32` writes raw little-endian f32 samples instead of WAV (for parity
@@ -19,8 +22,11 @@ use std::time::Instant;
 
 const USAGE: &str = "usage:
   sotto convert VOICE.onnx VOICE.onnx.json --out DIR [--dtype f32|f16]
-  sotto speak --voice DIR --out FILE.wav (--phonemes \"IPA\" | --ids 1,0,20,...)
+  sotto speak --voice DIR --out FILE.wav [--text \"...\" | --text-file F | --phonemes \"IPA\" | --ids 1,0,20,...]
               [--length-scale X] [--noise-scale X] [--noise-w X] [--speaker N] [--seed N]
+              (without an input option the text is read from stdin)
+  sotto normalize    (stdin lines -> spoken-form text, one output line per input line)
+  sotto phonemize    (stdin lines -> Piper phoneme text, one output line per input line)
   sotto bench --voice DIR --ids-file FILE [--runs N]";
 
 /// Command-line arguments: positionals and `--flag value` pairs.
@@ -92,6 +98,8 @@ fn main() -> ExitCode {
         "convert" => convert(args),
         "speak" => speak(args),
         "bench" => bench(args),
+        "normalize" => lines(args, false),
+        "phonemize" => lines(args, true),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
@@ -190,34 +198,95 @@ fn speak(mut a: Args) -> Result<(), Failure> {
     let out = PathBuf::from(a.need("out")?);
     let phonemes = a.take("phonemes");
     let ids = a.take("ids");
+    let text = match (a.take("text"), a.take("text-file")) {
+        (Some(t), None) => Some(t),
+        (None, Some(f)) => Some(
+            std::fs::read_to_string(f)
+                .map_err(|_| Failure::Run("cannot read --text-file".into()))?,
+        ),
+        (None, None) => None,
+        _ => {
+            return Err(Failure::Usage(
+                "give at most one of --text or --text-file".into(),
+            ));
+        }
+    };
     let voice = load(&dir)?;
     let opts = options(&mut a, &voice)?;
     a.clone_positional_check(0)?;
     a.done()?;
-    let ids = match (phonemes, ids) {
-        (Some(p), None) => {
+    let limits = sotto::text::TextLimits::default();
+    let audio = match (text, phonemes, ids) {
+        (Some(t), None, None) => {
+            pollster::block_on(voice.speak_text(&t, &limits, &opts)).map_err(run_err)?
+        }
+        (None, Some(p), None) => {
             let p = voice.phoneme_ids(&p);
             if !p.missing.is_empty() {
                 let n: usize = p.missing.values().sum();
                 eprintln!("note: {n} phoneme(s) not in the voice were dropped");
             }
-            p.ids
+            pollster::block_on(voice.synthesize_ids(&p.ids, &opts)).map_err(run_err)?
         }
-        (None, Some(list)) => sotto::ids::parse_id_list(&list)
-            .ok_or_else(|| Failure::Usage("--ids must be comma-separated integers".into()))?,
+        (None, None, Some(list)) => {
+            let ids = sotto::ids::parse_id_list(&list)
+                .ok_or_else(|| Failure::Usage("--ids must be comma-separated integers".into()))?;
+            pollster::block_on(voice.synthesize_ids(&ids, &opts)).map_err(run_err)?
+        }
+        (None, None, None) => {
+            let mut t = String::new();
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(std::io::stdin().lock(), limits.max_chars as u64 * 4 + 4),
+                &mut t,
+            )
+            .map_err(|_| Failure::Run("cannot read text from stdin (UTF-8 expected)".into()))?;
+            pollster::block_on(voice.speak_text(&t, &limits, &opts)).map_err(run_err)?
+        }
         _ => {
             return Err(Failure::Usage(
-                "give exactly one of --phonemes or --ids".into(),
+                "give only one of --text, --text-file, --phonemes or --ids".into(),
             ));
         }
     };
-    let audio = pollster::block_on(voice.synthesize_ids(&ids, &opts)).map_err(run_err)?;
     let bytes = if out.extension().is_some_and(|e| e == "f32") {
         audio.samples.iter().flat_map(|v| v.to_le_bytes()).collect()
     } else {
         audio.to_wav()
     };
     std::fs::write(&out, bytes).map_err(|_| Failure::Run("cannot write the output file".into()))?;
+    Ok(())
+}
+
+/// `normalize` / `phonemize`: one output line per stdin line; a refused line prints an empty
+/// line (and the reason on stderr, without the text), so outputs stay aligned with inputs.
+fn lines(mut a: Args, phonemes: bool) -> Result<(), Failure> {
+    use std::io::{BufRead, Write};
+    // `--lts`: each line is one word, pronounced by letter-to-sound rules only (evaluation).
+    let lts = phonemes && a.take("lts").is_some();
+    a.clone_positional_check(0)?;
+    a.done()?;
+    let limits = sotto::text::TextLimits::default();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (n, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line.map_err(|_| Failure::Run("stdin is not UTF-8".into()))?;
+        let result = if lts {
+            Ok(sotto::text::letter_to_sound(line.trim()))
+        } else if phonemes {
+            sotto::text::phonemize(&line, &limits).map(|s| {
+                s.iter()
+                    .map(|p| p.phonemes.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        } else {
+            sotto::text::validate(&line, &limits).map(|t| sotto::text::normalize_en(&t))
+        };
+        let text = result.unwrap_or_else(|e| {
+            eprintln!("line {}: {e}", n + 1);
+            String::new()
+        });
+        writeln!(out, "{text}").map_err(|_| Failure::Run("cannot write to stdout".into()))?;
+    }
     Ok(())
 }
 

@@ -417,3 +417,16 @@ fn hostile_manifests_are_refused() {
         assert!(matches!(r, Err(Error::Manifest(_))), "case {i} accepted");
     }
 }
+
+#[test]
+fn a_refused_shard_can_be_supplied_again() {
+    let v = tiny_voice(Dtype::F32);
+    let mut loader = VoiceLoader::new(v.manifest.to_json().as_bytes()).unwrap();
+    let mut bad = v.shards[0].1.clone();
+    bad[100] ^= 0x40;
+    assert!(loader.add_shard(&v.shards[0].0, &bad).is_err());
+    for (f, b) in &v.shards {
+        loader.add_shard(f, b).unwrap();
+    }
+    assert!(loader.finish(&backend::cpu()).is_ok());
+}

@@ -173,7 +173,7 @@ impl TensorStore {
     /// Verifies (size, digest), parses (strict safetensors), cross-checks against the manifest,
     /// upcasts to f32, and keeps the shard's tensors.
     pub fn add_shard(&mut self, entry: &ShardEntry, bytes: &[u8]) -> Result<(), WeightsError> {
-        if self.pending.remove(&entry.file).is_none() {
+        if !self.pending.contains_key(&entry.file) {
             return Err(WeightsError::UnexpectedShard {
                 shard: entry.file.clone(),
             });
@@ -217,19 +217,23 @@ impl TensorStore {
                 });
             }
         }
+        let mut decoded = Vec::with_capacity(raw.len());
         for t in raw {
             let data = decode(t.dtype, t.data);
             if data.iter().any(|v| !v.is_finite()) {
                 return Err(WeightsError::NonFinite { tensor: t.name });
             }
-            self.tensors.insert(
+            decoded.push((
                 t.name,
                 HostTensor {
                     shape: t.shape,
                     data,
                 },
-            );
+            ));
         }
+        // Only a fully checked shard is kept; a refused one can be supplied again.
+        self.tensors.extend(decoded);
+        self.pending.remove(&entry.file);
         Ok(())
     }
 

@@ -1,0 +1,212 @@
+//! Number reading: cardinals, ordinals, years, decimals, digit strings.
+
+const ONES: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const TENS: [&str; 10] = [
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+const SCALES: [(u64, &str); 5] = [
+    (1_000_000_000_000_000, "quadrillion"),
+    (1_000_000_000_000, "trillion"),
+    (1_000_000_000, "billion"),
+    (1_000_000, "million"),
+    (1_000, "thousand"),
+];
+
+/// Longest digit string read as a number; longer ones are read digit by digit.
+pub(crate) const MAX_CARDINAL_DIGITS: usize = 15;
+
+fn below_thousand(n: u64, out: &mut Vec<&'static str>) {
+    let h = n / 100;
+    let r = n % 100;
+    if h > 0 {
+        out.push(ONES.get(h as usize).copied().unwrap_or(""));
+        out.push("hundred");
+    }
+    if r > 0 {
+        if r < 20 {
+            out.push(ONES.get(r as usize).copied().unwrap_or(""));
+        } else {
+            out.push(TENS.get((r / 10) as usize).copied().unwrap_or(""));
+            if !r.is_multiple_of(10) {
+                out.push(ONES.get((r % 10) as usize).copied().unwrap_or(""));
+            }
+        }
+    }
+}
+
+/// Cardinal number in words ("one hundred twenty three").
+pub(crate) fn cardinal(n: u64) -> String {
+    if n == 0 {
+        return "zero".to_string();
+    }
+    let mut words: Vec<&'static str> = Vec::new();
+    let mut rest = n;
+    for (value, name) in SCALES {
+        if rest >= value {
+            let q = rest / value;
+            if q >= 1000 {
+                // Only possible beyond quadrillions; read the high part recursively.
+                let tail = rest % value;
+                let tail = if tail == 0 {
+                    String::new()
+                } else {
+                    cardinal(tail)
+                };
+                return format!("{} {} {}", cardinal(q), name, tail)
+                    .trim()
+                    .to_string();
+            }
+            below_thousand(q, &mut words);
+            words.push(name);
+            rest %= value;
+        }
+    }
+    below_thousand(rest, &mut words);
+    words.retain(|w| !w.is_empty());
+    words.join(" ")
+}
+
+/// Reads a string of ASCII digits as a cardinal, or digit by digit when it is
+/// too long or has leading zeros (e.g. "007").
+pub(crate) fn cardinal_str(digits: &str) -> String {
+    let digits: String = digits.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return String::new();
+    }
+    if digits.len() > MAX_CARDINAL_DIGITS || (digits.len() > 1 && digits.starts_with('0')) {
+        return digit_by_digit(&digits, "zero");
+    }
+    digits
+        .parse::<u64>()
+        .map(cardinal)
+        .unwrap_or_else(|_| digit_by_digit(&digits, "zero"))
+}
+
+/// "one two three" style reading; `zero` is the word used for 0 ("zero" or "oh").
+pub(crate) fn digit_by_digit(digits: &str, zero: &str) -> String {
+    digits
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .map(|d| {
+            if d == 0 {
+                zero
+            } else {
+                ONES.get(d as usize).copied().unwrap_or("")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Ordinal number in words ("twenty third").
+pub(crate) fn ordinal(n: u64) -> String {
+    let c = cardinal(n);
+    let (head, last) = match c.rsplit_once(' ') {
+        Some((h, l)) => (format!("{h} "), l.to_string()),
+        None => (String::new(), c.clone()),
+    };
+    let last_ord = match last.as_str() {
+        "one" => "first".to_string(),
+        "two" => "second".to_string(),
+        "three" => "third".to_string(),
+        "five" => "fifth".to_string(),
+        "eight" => "eighth".to_string(),
+        "nine" => "ninth".to_string(),
+        "twelve" => "twelfth".to_string(),
+        w if w.ends_with('y') => format!("{}ieth", w.trim_end_matches('y')),
+        w => format!("{w}th"),
+    };
+    format!("{head}{last_ord}")
+}
+
+/// Year reading ("nineteen ninety nine", "two thousand five", "twenty twenty four").
+pub(crate) fn year(n: u64) -> String {
+    if (2000..=2009).contains(&n) || !(1000..=9999).contains(&n) {
+        return cardinal(n);
+    }
+    let hi = n / 100;
+    let lo = n % 100;
+    if lo == 0 {
+        format!("{} hundred", cardinal(hi))
+    } else if lo < 10 {
+        format!("{} oh {}", cardinal(hi), cardinal(lo))
+    } else {
+        format!("{} {}", cardinal(hi), cardinal(lo))
+    }
+}
+
+/// Plural of a number word used as a noun ("nineties", "twenties", "hundreds").
+pub(crate) fn pluralize_number_words(s: &str) -> String {
+    if let Some(stem) = s.strip_suffix('y') {
+        format!("{stem}ies")
+    } else if s.ends_with('x') {
+        format!("{s}es")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Denominator words for fractions: (singular, plural).
+pub(crate) fn fraction_denominator(d: u64) -> Option<(String, String)> {
+    match d {
+        2 => Some(("half".into(), "halves".into())),
+        4 => Some(("quarter".into(), "quarters".into())),
+        3 | 5..=20 | 30 | 40 | 50 | 60 | 70 | 80 | 90 | 100 | 1000 => {
+            let o = ordinal(d);
+            Some((o.clone(), format!("{o}s")))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cardinals() {
+        assert_eq!(cardinal(0), "zero");
+        assert_eq!(cardinal(79), "seventy nine");
+        assert_eq!(
+            cardinal(1_234_567),
+            "one million two hundred thirty four thousand five hundred sixty seven"
+        );
+        assert!(cardinal(u64::MAX).split(' ').count() > 10);
+        assert_eq!(cardinal_str("007"), "zero zero seven");
+        assert_eq!(cardinal_str(&"9".repeat(40)).split(' ').count(), 40);
+    }
+
+    #[test]
+    fn ordinals_years() {
+        assert_eq!(ordinal(3), "third");
+        assert_eq!(ordinal(21), "twenty first");
+        assert_eq!(ordinal(40), "fortieth");
+        assert_eq!(ordinal(112), "one hundred twelfth");
+        assert_eq!(year(1999), "nineteen ninety nine");
+        assert_eq!(year(2024), "twenty twenty four");
+        assert_eq!(year(2005), "two thousand five");
+        assert_eq!(year(1905), "nineteen oh five");
+        assert_eq!(year(1900), "nineteen hundred");
+    }
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Tiny static file server for the demo and the browser tests.
+//   node tools/serve.mjs ROOT [PORT]
+// Binds 127.0.0.1 only, serves files under ROOT with the right MIME types (WebAssembly
+// streaming compilation needs application/wasm), never lists directories (a directory
+// serves its index.html or 404) and refuses any path that resolves outside ROOT.
+import { createServer } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve, sep, extname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.ts': 'text/plain; charset=utf-8',
+  '.safetensors': 'application/octet-stream',
+};
+
+/** Maps a URL path to a file under root, or null when it would escape root. */
+export function resolvePath(root, urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const base = resolve(root);
+  const file = resolve(base, '.' + (decoded.startsWith('/') ? decoded : '/' + decoded));
+  return file === base || file.startsWith(base + sep) ? file : null;
+}
+
+/** Returns a node:http server for `root` (not yet listening). `onRequest(path)` is optional. */
+export function createStaticServer(root, { onRequest } = {}) {
+  return createServer(async (req, res) => {
+    const send = (code, text) => {
+      res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(text);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
+    const path = new URL(req.url, 'http://localhost').pathname;
+    onRequest?.(path);
+    let file = resolvePath(root, path);
+    if (!file) return send(403, 'forbidden\n');
+    try {
+      let st = await stat(file);
+      if (st.isDirectory()) {
+        file = join(file, 'index.html');
+        st = await stat(file);
+      }
+      if (!st.isFile()) return send(404, 'not found\n');
+      res.writeHead(200, {
+        'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Length': st.size,
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      if (req.method === 'HEAD') return res.end();
+      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    } catch {
+      send(404, 'not found\n');
+    }
+  });
+}
+
+/** Starts serving `root` on 127.0.0.1:`port` (0 = any free port); resolves to {server, url}. */
+export function serve(root, port = 0, opts) {
+  const server = createStaticServer(root, opts);
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => {
+      ok({ server, url: `http://127.0.0.1:${server.address().port}` });
+    });
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const [root = '.', port = '8080'] = process.argv.slice(2);
+  const { url } = await serve(root, Number(port));
+  console.log(`serving ${resolve(root)} at ${url}/`);
+}

@@ -1,0 +1,202 @@
+// Sotto's dedicated module worker: owns the wasm Engine, loads and verifies voices, and
+// synthesizes sentence by sentence. Must run as a *dedicated* module Worker: wgpu panics
+// in other global scopes (shared/service workers).
+//
+// Messages in:  {type:'load', id, manifestUrl, backend, wasmUrl, cache}
+//               {type:'synth', id, text, phonemes, opts}   {type:'cancel', id}
+// Messages out: {type:'progress'|'loaded'|'chunk'|'done'|'error', id, ...}
+// User text never leaves this worker except as the chunk text sent back to its caller,
+// and is never logged.
+import init, { VoiceLoader } from '../pkg/sotto.js';
+
+const CACHE_NAME = 'sotto-v1';
+const SHARD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.safetensors$/;
+const PROGRESS_INTERVAL_MS = 100;
+
+let wasmReady = null; // Promise of init(), started by the first load
+let engine = null; // the current Engine; replaced only after a new voice loads completely
+let defaults = null; // the current voice's manifest.inference
+const cancelled = new Set(); // ids of jobs the caller cancelled (checked between steps)
+let queue = Promise.resolve(); // jobs run one at a time, in order
+
+self.onmessage = ({ data: msg }) => {
+  if (msg.type === 'cancel') {
+    cancelled.add(msg.id);
+    return;
+  }
+  const job = msg.type === 'load' ? () => load(msg) : msg.type === 'synth' ? () => synth(msg) : null;
+  if (!job) return;
+  queue = queue.then(job).catch((err) => {
+    self.postMessage({ type: 'error', id: msg.id, name: err?.name ?? 'Error', message: errorMessage(err) });
+  });
+};
+
+function errorMessage(err) {
+  if (err instanceof WebAssembly.RuntimeError) return `Sotto engine crashed (${err.message})`;
+  return String(err?.message ?? err);
+}
+
+// ---------------------------------------------------------------------------- loading
+
+async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache }) {
+  const url = new URL(manifestUrl, self.location.href);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('the manifest URL must be http(s)');
+  wasmReady ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+  const cache = useCache && self.caches ? await self.caches.open(CACHE_NAME).catch(() => null) : null;
+  const [manifestBytes] = await Promise.all([fetchManifest(url, cache), wasmReady]);
+
+  const loader = new VoiceLoader(manifestBytes); // throws on an invalid manifest
+  let newEngine = null;
+  try {
+    const manifest = JSON.parse(loader.manifest());
+    for (const s of manifest.shards) {
+      if (!SHARD_NAME.test(s.file)) throw new Error(`the manifest names an invalid shard file: ${JSON.stringify(s.file)}`);
+    }
+    if (cache) await cache.put(url.href, new Response(manifestBytes, { headers: { 'Content-Type': 'application/json' } }));
+
+    const overallTotal = manifest.shards.reduce((n, s) => n + s.size, 0);
+    let overallDone = 0;
+    for (const shard of manifest.shards) {
+      const report = (phase, loaded) =>
+        self.postMessage({
+          type: 'progress', id, phase, file: shard.file, loaded, total: shard.size,
+          overallLoaded: overallDone + loaded, overallTotal,
+        });
+      if (cancelled.has(id)) return loader.free();
+      await loadShard(loader, url, manifest.voice_id, shard, cache, report);
+      overallDone += shard.size;
+    }
+    newEngine = await loader.finish(await chooseBackend(backend)); // consumes the loader
+    if (cancelled.has(id)) {
+      newEngine.free(); // the caller gave up: keep the previous voice
+      return;
+    }
+    engine?.free();
+    engine = newEngine;
+    defaults = manifest.inference;
+    self.postMessage({
+      type: 'loaded', id,
+      info: { backend: engine.backend(), sampleRate: engine.sample_rate(), voiceId: engine.voice_id(),
+        numSpeakers: manifest.num_speakers ?? 1, inference: manifest.inference },
+    });
+  } catch (err) {
+    if (!newEngine) {
+      try { loader.free(); } catch { /* already consumed by finish() */ }
+    }
+    throw err;
+  } finally {
+    cancelled.delete(id);
+  }
+}
+
+/** Network first (to pick up a new voice version), falling back to the cached copy offline. */
+async function fetchManifest(url, cache) {
+  try {
+    const res = await fetch(url, { credentials: 'same-origin' });
+    if (new URL(res.url || url).origin !== url.origin) throw new Error('the manifest redirected to another origin');
+    if (!res.ok) throw new Error(`could not fetch the voice manifest (HTTP ${res.status})`);
+    return new Uint8Array(await res.arrayBuffer());
+  } catch (err) {
+    const hit = cache && (await cache.match(url.href));
+    if (hit) return new Uint8Array(await hit.arrayBuffer());
+    throw err instanceof TypeError ? new Error('could not fetch the voice manifest (network error)') : err;
+  }
+}
+
+/** Cache key for a verified shard: named by voice id and the shard's integrity (content hash). */
+function cacheKey(base, voiceId, shard) {
+  return new URL(`/.sotto-cache/${encodeURIComponent(voiceId)}/${encodeURIComponent(shard.integrity)}/${shard.file}`,
+    base.origin).href;
+}
+
+async function loadShard(loader, manifestUrl, voiceId, shard, cache, report) {
+  const key = cache && cacheKey(manifestUrl, voiceId, shard);
+  const hit = cache && (await cache.match(key));
+  if (hit) {
+    report('cache', 0);
+    const bytes = new Uint8Array(await hit.arrayBuffer());
+    report('verify', shard.size);
+    try {
+      loader.add_shard(shard.file, bytes); // cached bytes are verified again
+      return;
+    } catch {
+      await cache.delete(key); // a damaged cache entry: drop it and download afresh
+    }
+  }
+  const bytes = await download(new URL(shard.file, manifestUrl), shard, report);
+  report('verify', shard.size);
+  loader.add_shard(shard.file, bytes); // throws, naming the shard, on a size/SHA-256 mismatch
+  if (cache) await cache.put(key, new Response(bytes)).catch(() => {}); // quota errors are not fatal
+}
+
+async function download(url, shard, report) {
+  const res = await fetch(url, { credentials: 'same-origin' }).catch(() => {
+    throw new Error(`could not download ${shard.file} (network error)`);
+  });
+  if (new URL(res.url || url).origin !== url.origin) throw new Error(`${shard.file} redirected to another origin`);
+  if (!res.ok) throw new Error(`could not download ${shard.file} (HTTP ${res.status})`);
+  // Stream into a buffer of the manifest's size; Rust checks the exact size and hash.
+  const bytes = new Uint8Array(shard.size);
+  let loaded = 0;
+  let last = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (loaded + value.length > shard.size) {
+      await reader.cancel();
+      throw new Error(`${shard.file} is larger than the manifest says (${shard.size} bytes)`);
+    }
+    bytes.set(value, loaded);
+    loaded += value.length;
+    const now = performance.now();
+    if (now - last >= PROGRESS_INTERVAL_MS) {
+      last = now;
+      report('download', loaded);
+    }
+  }
+  report('download', loaded);
+  return loaded === shard.size ? bytes : bytes.subarray(0, loaded); // short: add_shard names it
+}
+
+/** Resolves 'auto' here so wgpu is only asked for when an adapter really exists. */
+async function chooseBackend(backend) {
+  const gpu = self.navigator?.gpu;
+  if (backend === 'cpu') return 'cpu';
+  if (backend === 'webgpu') {
+    if (!gpu) throw new Error('WebGPU is not available in this browser');
+    return 'webgpu';
+  }
+  if (backend !== 'auto') throw new Error("backend must be 'auto', 'webgpu' or 'cpu'");
+  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
+  return adapter ? 'auto' : 'cpu'; // Rust's 'auto' still falls back to CPU if wgpu fails
+}
+
+// ---------------------------------------------------------------------------- synthesis
+
+/** Splits phoneme text after sentence punctuation, like the text front-end chunks text. */
+function phonemeChunks(text) {
+  return text.split(/(?<=[.!?;:])\s+/).map((s) => s.trim()).filter(Boolean).map((p) => ({ text: p, phonemes: p }));
+}
+
+async function synth({ id, text, phonemes, opts }) {
+  if (!engine) throw new Error('no voice is loaded');
+  const chunks = phonemes ? phonemeChunks(text) : JSON.parse(engine.prepare(text));
+  const o = { ...{ lengthScale: defaults.length_scale, noiseScale: defaults.noise_scale, noiseW: defaults.noise_w,
+    speaker: 0, seed: 0 }, ...opts };
+  try {
+    for (let index = 0; index < chunks.length; index++) {
+      // Messages (cancel) are handled between awaits, so a cancel stops us here.
+      await new Promise((r) => setTimeout(r, 0));
+      if (cancelled.has(id)) return;
+      const audio = await engine.synthesize(chunks[index].phonemes, o.lengthScale, o.noiseScale, o.noiseW,
+        o.speaker, (o.seed + index) >>> 0);
+      if (cancelled.has(id)) return;
+      self.postMessage({ type: 'chunk', id, index, text: chunks[index].text, audio, sampleRate: engine.sample_rate() },
+        [audio.buffer]);
+    }
+    self.postMessage({ type: 'done', id });
+  } finally {
+    cancelled.delete(id);
+  }
+}

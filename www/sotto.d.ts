@@ -1,0 +1,96 @@
+// Types for Sotto's main-thread API (www/sotto.js).
+
+export type Backend = 'webgpu' | 'cpu';
+
+export interface LoadProgress {
+  /** Shard file name, e.g. "acoustic-00.safetensors". */
+  file: string;
+  /** Bytes of this shard done so far. */
+  loaded: number;
+  /** This shard's size in bytes (from the manifest). */
+  total: number;
+  /** Bytes done across all shards. */
+  overallLoaded: number;
+  /** Size of all shards together. */
+  overallTotal: number;
+  /** 'download' from the network, 'cache' from the Cache API, 'verify' while size + SHA-256 are checked. */
+  phase: 'download' | 'verify' | 'cache';
+}
+
+export interface LoadOptions {
+  /** URL of the voice's manifest.json; shards are fetched relative to it, from its origin only. */
+  manifest: string | URL;
+  /** 'auto' (default) tries WebGPU, then falls back to CPU. */
+  backend?: 'auto' | Backend;
+  onProgress?: (event: LoadProgress) => void;
+  /** Override for pkg/sotto_bg.wasm (default: resolved by the wasm-bindgen glue). */
+  wasmUrl?: string | URL;
+  /** Override for sotto-worker.js (default: next to sotto.js). Only for Sotto.load. */
+  workerUrl?: string | URL;
+  /** Keep verified shards in the Cache API ("sotto-v1") for offline loads (default true). */
+  cache?: boolean;
+  /** Aborting leaves any previously loaded voice in place. */
+  signal?: AbortSignal;
+}
+
+export interface SynthesisOptions {
+  /** Speaking duration factor: > 1 is slower (default: the voice's). */
+  lengthScale?: number;
+  /** Voice variability (default: the voice's, typically 0.667). 0 is deterministic. */
+  noiseScale?: number;
+  /** Rhythm variability (default: the voice's, typically 0.8). */
+  noiseW?: number;
+  /** Speaker index for multi-speaker voices (default 0). */
+  speaker?: number;
+  /** u32 random seed (default 0; chunk i uses seed + i). */
+  seed?: number;
+  /** Cancels: the promise/iterator rejects with an AbortError DOMException. */
+  signal?: AbortSignal;
+  /** Treat the input as Piper/eSpeak IPA phonemes instead of text (split after . ! ? ; :). */
+  phonemes?: boolean;
+}
+
+export interface AudioChunk {
+  /** Mono samples in [-1, 1]. */
+  audio: Float32Array;
+  sampleRate: number;
+  /** The sentence chunk this audio speaks. */
+  text: string;
+  index: number;
+}
+
+export interface SpeakOptions extends SynthesisOptions {
+  /** Play through this context (default: a new AudioContext, closed when done). */
+  audioContext?: AudioContext;
+  /** Connect to this node (default: the context's destination). */
+  destination?: AudioNode;
+  /** Called when each chunk is scheduled; startTime is in the context's clock. */
+  onChunk?: (info: { index: number; text: string; startTime: number; duration: number }) => void;
+}
+
+export interface Playback {
+  /** Stops playback and synthesis; `done` then resolves. */
+  stop(): void;
+  /** Resolves when playback ends or is stopped; rejects on a synthesis error. */
+  done: Promise<void>;
+  audioContext: AudioContext;
+}
+
+export class Sotto {
+  /** Creates the worker and loads a voice. Rejects with an Error naming the shard on a failed check. */
+  static load(options: LoadOptions): Promise<Sotto>;
+  constructor(workerUrl?: string | URL);
+  readonly backend: Backend;
+  readonly sampleRate: number;
+  readonly voiceId: string;
+  readonly numSpeakers: number;
+  /** Loads or replaces the voice; on failure the previous voice stays usable. */
+  loadVoice(options: Omit<LoadOptions, 'workerUrl'>): Promise<Sotto>;
+  synthesize(text: string, options?: SynthesisOptions): Promise<{ audio: Float32Array; sampleRate: number }>;
+  stream(text: string, options?: SynthesisOptions): AsyncGenerator<AudioChunk, void, undefined>;
+  speak(text: string, options?: SpeakOptions): Playback;
+  /** Terminates the worker; pending calls reject. */
+  dispose(): void;
+}
+
+export default Sotto;

@@ -1,0 +1,268 @@
+// Sotto: private in-browser neural text-to-speech. Main-thread API; the work happens in a
+// dedicated module worker (sotto-worker.js) that owns the WebAssembly engine.
+//
+//   const tts = await Sotto.load({ manifest: '/models/en_US-joe-medium/manifest.json' });
+//   const { audio, sampleRate } = await tts.synthesize('Hello there.');
+//   for await (const chunk of tts.stream(text)) { ... }
+//   const playback = tts.speak(text); await playback.done;
+//   tts.dispose();
+
+const DEFAULT_WORKER_URL = new URL('./sotto-worker.js', import.meta.url);
+
+function abortError() {
+  return new DOMException('Sotto synthesis was aborted', 'AbortError');
+}
+
+/** Validates synthesis options early, on the caller's stack (never echoing the text). */
+function checkOptions(opts = {}) {
+  const out = {};
+  const num = (name, min, max) => {
+    const v = opts[name];
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+      throw new RangeError(`Sotto: ${name} must be a number in [${min}, ${max}]`);
+    }
+    out[name] = v;
+  };
+  num('lengthScale', 0.05, 10);
+  num('noiseScale', 0, 10);
+  num('noiseW', 0, 10);
+  for (const name of ['speaker', 'seed']) {
+    const v = opts[name];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+      throw new RangeError(`Sotto: ${name} must be an integer in [0, 4294967295]`);
+    }
+    out[name] = v;
+  }
+  return out;
+}
+
+export class Sotto {
+  #worker;
+  #nextId = 1;
+  #jobs = new Map(); // id -> {onMessage(msg), fail(err)}
+  #disposed = false;
+  /** 'webgpu' | 'cpu' */ backend = null;
+  /** Output sample rate in Hz. */ sampleRate = 0;
+  /** Id of the loaded voice. */ voiceId = null;
+  /** Number of speakers in the loaded voice. */ numSpeakers = 1;
+
+  constructor(workerUrl = DEFAULT_WORKER_URL) {
+    // A *dedicated module* worker: wgpu cannot run in other kinds of worker.
+    this.#worker = new Worker(workerUrl, { type: 'module', name: 'sotto' });
+    this.#worker.onmessage = ({ data }) => this.#jobs.get(data.id)?.onMessage(data);
+    this.#worker.onerror = (e) => {
+      e.preventDefault?.();
+      this.#failAll(new Error(`Sotto worker failed${e.message ? `: ${e.message}` : ' to start (check workerUrl and that pkg/ is served)'}`));
+    };
+    this.#worker.onmessageerror = () => this.#failAll(new Error('Sotto worker sent an unreadable message'));
+  }
+
+  /**
+   * Loads a voice and resolves to a ready Sotto.
+   * @param {import('./sotto.d.ts').LoadOptions} options
+   */
+  static async load(options = {}) {
+    const tts = new Sotto(options.workerUrl ?? DEFAULT_WORKER_URL);
+    try {
+      await tts.loadVoice(options);
+      return tts;
+    } catch (err) {
+      tts.dispose();
+      throw err;
+    }
+  }
+
+  /**
+   * Loads (or replaces) the voice in this instance. On failure the previous voice stays loaded.
+   */
+  loadVoice({ manifest, backend = 'auto', onProgress, wasmUrl, cache = true, signal } = {}) {
+    if (!manifest) return Promise.reject(new TypeError('Sotto: the manifest URL is required'));
+    if (!['auto', 'webgpu', 'cpu'].includes(backend)) {
+      return Promise.reject(new TypeError("Sotto: backend must be 'auto', 'webgpu' or 'cpu'"));
+    }
+    const manifestUrl = new URL(manifest, globalThis.location?.href).href;
+    return new Promise((resolve, reject) => {
+      this.#start(
+        { type: 'load', manifestUrl, backend, cache, wasmUrl: wasmUrl && new URL(wasmUrl, globalThis.location?.href).href },
+        {
+          onMessage: (msg, finish) => {
+            if (msg.type === 'progress') {
+              const { type, id, ...event } = msg;
+              try { onProgress?.(event); } catch { /* a throwing callback must not break loading */ }
+            } else if (msg.type === 'loaded') {
+              Object.assign(this, {
+                backend: msg.info.backend, sampleRate: msg.info.sampleRate,
+                voiceId: msg.info.voiceId, numSpeakers: msg.info.numSpeakers,
+              });
+              finish();
+              resolve(this);
+            }
+          },
+          fail: reject,
+          signal,
+        },
+      );
+    });
+  }
+
+  /**
+   * Synthesizes the whole text; resolves to {audio: Float32Array, sampleRate}.
+   */
+  async synthesize(text, opts = {}) {
+    const parts = [];
+    for await (const chunk of this.stream(text, opts)) parts.push(chunk.audio);
+    const audio = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      audio.set(p, at);
+      at += p.length;
+    }
+    return { audio, sampleRate: this.sampleRate };
+  }
+
+  /**
+   * Yields {audio, sampleRate, text, index} per sentence chunk, as soon as each is ready.
+   * Breaking out of the loop, or aborting opts.signal, stops the worker before its next chunk.
+   */
+  async *stream(text, opts = {}) {
+    if (typeof text !== 'string') throw new TypeError('Sotto: text must be a string');
+    const { signal, phonemes = false } = opts;
+    const checked = checkOptions(opts);
+    signal?.throwIfAborted?.();
+    const ready = []; // chunks received but not yet yielded
+    let wake = null; // resolves the consumer's pending wait
+    let ended = false;
+    let error = null;
+    const poke = () => { wake?.(); wake = null; };
+    const id = this.#start({ type: 'synth', text, phonemes: Boolean(phonemes), opts: checked }, {
+      onMessage: (msg, finish) => {
+        if (msg.type === 'chunk') {
+          ready.push({ audio: msg.audio, sampleRate: msg.sampleRate, text: msg.text, index: msg.index });
+        } else if (msg.type === 'done') {
+          ended = true;
+          finish();
+        }
+        poke();
+      },
+      fail: (err) => { error = err; poke(); },
+      signal,
+    });
+    try {
+      for (;;) {
+        if (ready.length) yield ready.shift();
+        else if (error) throw error;
+        else if (ended) return;
+        else await new Promise((r) => { wake = r; });
+      }
+    } finally {
+      this.#cancel(id); // no-op when finished; stops the worker when the consumer broke out
+    }
+  }
+
+  /**
+   * Speaks through WebAudio, scheduling chunks back to back (gapless) as they arrive.
+   * Returns {stop(), done}: `done` resolves when playback ends or is stopped, and rejects on
+   * a synthesis error. opts.audioContext / opts.destination override the output.
+   */
+  speak(text, opts = {}) {
+    const controller = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
+    const ctx = opts.audioContext ?? new AudioContext();
+    const ownsContext = !opts.audioContext;
+    const destination = opts.destination ?? ctx.destination;
+    const sources = new Set();
+    let stopped = false;
+
+    const done = (async () => {
+      try {
+        if (ctx.state === 'suspended') await ctx.resume().catch(() => {});
+        let next = 0; // context time at which the next chunk starts
+        let lastEnded = Promise.resolve();
+        for await (const chunk of this.stream(text, { ...opts, signal })) {
+          const buffer = ctx.createBuffer(1, chunk.audio.length, chunk.sampleRate);
+          buffer.copyToChannel(chunk.audio, 0);
+          const src = ctx.createBufferSource();
+          src.buffer = buffer;
+          src.connect(destination);
+          // A small lead keeps the first chunk (and any chunk that arrives late) from clipping.
+          next = Math.max(next, ctx.currentTime + 0.05);
+          src.start(next);
+          next += buffer.duration;
+          sources.add(src);
+          lastEnded = new Promise((r) => { src.onended = () => { sources.delete(src); r(); }; });
+          opts.onChunk?.({ index: chunk.index, text: chunk.text, startTime: next - buffer.duration, duration: buffer.duration });
+        }
+        await lastEnded;
+      } catch (err) {
+        if (!(stopped && err?.name === 'AbortError')) throw err;
+      } finally {
+        for (const s of sources) { try { s.stop(); } catch { /* not started */ } }
+        sources.clear();
+        if (ownsContext) ctx.close().catch(() => {});
+      }
+    })();
+    return {
+      stop() {
+        stopped = true;
+        controller.abort();
+        for (const s of sources) { try { s.stop(); } catch { /* not started */ } }
+      },
+      done,
+      audioContext: ctx,
+    };
+  }
+
+  /** Terminates the worker and frees the engine. Pending calls reject. */
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#worker.terminate();
+    this.#failAll(new Error('Sotto was disposed'));
+  }
+
+  // Registers a job and posts it; returns its id. handlers: {onMessage, fail, signal}.
+  #start(message, { onMessage, fail, signal }) {
+    if (this.#disposed) throw new Error('Sotto was disposed');
+    const id = this.#nextId++;
+    const finish = () => {
+      this.#jobs.delete(id);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      this.#cancel(id);
+      fail(abortError());
+    };
+    this.#jobs.set(id, {
+      onMessage: (msg) => {
+        if (msg.type === 'error') {
+          finish();
+          const err = new Error(`Sotto: ${msg.message}`);
+          if (msg.name && msg.name !== 'Error' && msg.name !== 'RuntimeError') err.name = msg.name;
+          fail(err);
+        } else {
+          onMessage(msg, finish);
+        }
+      },
+      fail: (err) => { finish(); fail(err); },
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.#worker.postMessage({ ...message, id });
+    return id;
+  }
+
+  #cancel(id) {
+    if (!this.#jobs.has(id)) return;
+    this.#jobs.delete(id);
+    if (!this.#disposed) this.#worker.postMessage({ type: 'cancel', id });
+  }
+
+  #failAll(err) {
+    const jobs = [...this.#jobs.values()];
+    this.#jobs.clear();
+    for (const j of jobs) j.fail(err);
+  }
+}
+
+export default Sotto;
