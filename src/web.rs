@@ -87,6 +87,19 @@ async fn webgpu() -> Result<Device, JsError> {
     if let Some(d) = WGPU.with(|w| w.borrow().clone()) {
         return Ok(d);
     }
+    // cubecl-wgpu 0.11 panics on wasm when the adapter lacks `timestamp-query` ("Cannot
+    // profile on web assembly..."): check first, so such browsers fall back to the CPU instead.
+    {
+        use burn::tensor::wgpu::wgpu;
+        let instance = wgpu::Instance::default();
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions::default())
+            .await
+            .map_err(|_| JsError::new("WebGPU is not available (no adapter)"))?;
+        if !adapter.features().contains(wgpu::Features::TIMESTAMP_QUERY) {
+            return Err(JsError::new("WebGPU adapter lacks the timestamp-query feature burn needs"));
+        }
+    }
     let device = Device::wgpu_options()
         .init_async()
         .await
@@ -117,6 +130,18 @@ impl Engine {
     /// The voice's id.
     pub fn voice_id(&self) -> String {
         self.voice.manifest().voice_id.clone()
+    }
+
+    /// Text → sentence chunks to synthesize one by one, as JSON `[{"text", "phonemes"}]`
+    /// (validated, normalized, split, phonemized; refused text throws a typed error that does
+    /// not repeat the text).
+    pub fn prepare(&self, text: &str) -> Result<String, JsError> {
+        let chunks = crate::text::phonemize(text, &crate::text::TextLimits::default()).map_err(js_err)?;
+        let list: Vec<serde_json::Value> = chunks
+            .into_iter()
+            .map(|c| serde_json::json!({ "text": c.text, "phonemes": c.phonemes }))
+            .collect();
+        Ok(serde_json::Value::Array(list).to_string())
     }
 
     /// Piper phoneme text → mono samples in [-1, 1].

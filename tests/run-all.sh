@@ -34,6 +34,12 @@ check() { if "$@"; then pass=$((pass+1)); echo "ok   $name"; else fail=$((fail+1
 tmp=$(mktemp -d)
 name="speak writes a WAV"
 check bash -c "'$sotto' speak --voice '$voice' --phonemes 'həlˈoʊ wˈɜːld.' --out '$tmp/hello.wav' && [ \$(stat -c %s '$tmp/hello.wav') -gt 20000 ]"
+name="normalize reads Dr./\$/Jan./3rd right"
+check bash -c "[ \"\$(echo 'Dr. Chen paid \$79.99 on Jan. 3rd.' | '$sotto' normalize)\" = 'Doctor Chen paid seventy nine dollars and ninety nine cents on January third.' ]"
+name="speak --text writes a WAV"
+check bash -c "'$sotto' speak --voice '$voice' --text 'Dr. Chen paid \$79.99 on Jan. 3rd.' --out '$tmp/chen.wav' && [ \$(stat -c %s '$tmp/chen.wav') -gt 100000 ]"
+name="refused text names the script, never echoes the text"
+check bash -c "! echo 'secret привет' | '$sotto' speak --voice '$voice' --out '$tmp/x.wav' 2>'$tmp/err' && grep -q Cyrillic '$tmp/err' && ! grep -q secret '$tmp/err'"
 cp -r "$voice" "$tmp/bad"
 printf '\x01' | dd of="$tmp/bad/vocoder-00.safetensors" bs=1 seek=4096 conv=notrunc status=none
 name="a corrupted shard is refused, named"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the browser package into pkg/: the crate for wasm32 (WebGPU + flex CPU backend), JS
+# bindings by wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock, then wasm-opt
+# (npm binaryen; Debian's wasm-opt 108 emits broken wasm) when it is installed.
+# Installs what a fresh machine lacks: the rustup target and wasm-bindgen-cli (from crates.io).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+profile=${SOTTO_WASM_PROFILE:-wasm}
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  echo "installing wasm-bindgen-cli $want (a few minutes)"
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+cargo build --locked --lib --target wasm32-unknown-unknown --profile "$profile"
+target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+# Assemble in pkg.new and swap at the end, so pkg/ is never half-written.
+rm -rf pkg.new
+wasm-bindgen --target web --out-dir pkg.new --out-name sotto "$target/wasm32-unknown-unknown/$profile/sotto.wasm"
+opt="$root/node_modules/.bin/wasm-opt"
+if [ -x "$opt" ]; then
+  "$opt" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    pkg.new/sotto_bg.wasm -o pkg.new/sotto_bg.opt.wasm && mv pkg.new/sotto_bg.opt.wasm pkg.new/sotto_bg.wasm
+else
+  echo "note: npm binaryen not installed (npm ci), skipping wasm-opt"
+fi
+rm -rf pkg && mv pkg.new pkg
+raw=$(stat -c %s pkg/sotto_bg.wasm)
+gz=$(gzip -9 -c pkg/sotto_bg.wasm | wc -c)
+echo "pkg/sotto_bg.wasm: $raw bytes raw, $gz bytes gzip -9"
