@@ -202,15 +202,17 @@ impl Voice {
     }
 
     /// Text → audio: validated, normalized and phonemized sentence by sentence
-    /// ([`text::phonemize`]), each sentence synthesized and the audio concatenated.
+    /// ([`text::phonemize_with`], with `lexicon` overriding built-in pronunciations), each
+    /// sentence synthesized and the audio concatenated.
     pub async fn speak_text(
         &self,
         text: &str,
         limits: &text::TextLimits,
+        lexicon: &text::Lexicon,
         opts: &SynthesisOptions,
     ) -> Result<Audio> {
         let mut samples = Vec::new();
-        for sentence in text::phonemize(text, limits)? {
+        for sentence in text::phonemize_with(text, limits, lexicon)? {
             let (audio, _missing) = self.speak_phonemes(&sentence.phonemes, opts).await?;
             samples.extend_from_slice(&audio.samples);
         }

@@ -26,7 +26,8 @@ const USAGE: &str = "usage:
               [--length-scale X] [--noise-scale X] [--noise-w X] [--speaker N] [--seed N]
               (without an input option the text is read from stdin)
   sotto normalize    (stdin lines -> spoken-form text, one output line per input line)
-  sotto phonemize    (stdin lines -> Piper phoneme text, one output line per input line)
+  sotto phonemize [--lexicon FILE]   (stdin lines -> Piper phoneme text, one line per line)
+  --lexicon FILE (speak, phonemize): 'word<TAB>phonemes' lines overriding built-in pronunciations
   sotto bench --voice DIR --ids-file FILE [--runs N]";
 
 /// Command-line arguments: positionals and `--flag value` pairs.
@@ -198,6 +199,7 @@ fn speak(mut a: Args) -> Result<(), Failure> {
     let out = PathBuf::from(a.need("out")?);
     let phonemes = a.take("phonemes");
     let ids = a.take("ids");
+    let lexicon_file = a.take("lexicon");
     let text = match (a.take("text"), a.take("text-file")) {
         (Some(t), None) => Some(t),
         (None, Some(f)) => Some(
@@ -216,9 +218,10 @@ fn speak(mut a: Args) -> Result<(), Failure> {
     a.clone_positional_check(0)?;
     a.done()?;
     let limits = sotto::text::TextLimits::default();
+    let lexicon = user_lexicon(lexicon_file)?;
     let audio = match (text, phonemes, ids) {
         (Some(t), None, None) => {
-            pollster::block_on(voice.speak_text(&t, &limits, &opts)).map_err(run_err)?
+            pollster::block_on(voice.speak_text(&t, &limits, &lexicon, &opts)).map_err(run_err)?
         }
         (None, Some(p), None) => {
             let p = voice.phoneme_ids(&p);
@@ -240,7 +243,7 @@ fn speak(mut a: Args) -> Result<(), Failure> {
                 &mut t,
             )
             .map_err(|_| Failure::Run("cannot read text from stdin (UTF-8 expected)".into()))?;
-            pollster::block_on(voice.speak_text(&t, &limits, &opts)).map_err(run_err)?
+            pollster::block_on(voice.speak_text(&t, &limits, &lexicon, &opts)).map_err(run_err)?
         }
         _ => {
             return Err(Failure::Usage(
@@ -257,12 +260,32 @@ fn speak(mut a: Args) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The built-in lexicon, or one overridden by `--lexicon FILE`: one `word<TAB>phonemes` (or
+/// `word phonemes`) per line, phonemes in Piper/espeak IPA; `#` starts a comment line.
+fn user_lexicon(file: Option<String>) -> Result<sotto::text::Lexicon, Failure> {
+    let Some(file) = file else {
+        return Ok(sotto::text::Lexicon::builtin().clone());
+    };
+    let text = std::fs::read_to_string(file).map_err(|_| Failure::Run("cannot read --lexicon".into()))?;
+    let entries: Vec<(String, String)> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|l| {
+            let l = l.trim();
+            let (w, p) = l.split_once(char::is_whitespace).unwrap_or((l, ""));
+            (w.to_string(), p.trim().to_string())
+        })
+        .collect();
+    sotto::text::Lexicon::with_overrides(entries).map_err(run_err)
+}
+
 /// `normalize` / `phonemize`: one output line per stdin line; a refused line prints an empty
 /// line (and the reason on stderr, without the text), so outputs stay aligned with inputs.
 fn lines(mut a: Args, phonemes: bool) -> Result<(), Failure> {
     use std::io::{BufRead, Write};
     // `--lts`: each line is one word, pronounced by letter-to-sound rules only (evaluation).
     let lts = phonemes && a.take("lts").is_some();
+    let lexicon = user_lexicon(a.take("lexicon"))?;
     a.clone_positional_check(0)?;
     a.done()?;
     let limits = sotto::text::TextLimits::default();
@@ -272,7 +295,7 @@ fn lines(mut a: Args, phonemes: bool) -> Result<(), Failure> {
         let result = if lts {
             Ok(sotto::text::letter_to_sound(line.trim()))
         } else if phonemes {
-            sotto::text::phonemize(&line, &limits).map(|s| {
+            sotto::text::phonemize_with(&line, &limits, &lexicon).map(|s| {
                 s.iter()
                     .map(|p| p.phonemes.as_str())
                     .collect::<Vec<_>>()

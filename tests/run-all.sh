@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, Rust unit and integration tests, the parity test
-# against onnxruntime on the real voice, and command-line integrity checks.
-# Needs: cargo, python3. Creates .venv (pinned oracles) and voices/ (fetched + converted voice).
+# against onnxruntime on the real voice, command-line checks, then the browser build (wasm) and
+# the real-browser tests (headless Chromium: CPU and WebGPU synthesis, tampered shard, offline
+# PWA, no network during synthesis, the demo, the npm tarball).
+# Needs: cargo, python3, node + npm, /usr/bin/chromium. Creates .venv (pinned oracles),
+# node_modules (npm ci), voices/ (fetched + converted voice) and pkg/ (the wasm package).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -53,3 +56,8 @@ check bash -c "! grep -q '$tmp' '$tmp/err'"
 rm -rf "$tmp"
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
+
+# The browser package and real-browser tests.
+npm ci --no-audit --no-fund
+bash scripts/build-wasm.sh
+SOTTO_BIN="$sotto" npm run test:browser

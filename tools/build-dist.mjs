@@ -9,15 +9,20 @@
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
+import { join, resolve, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function buildDist(out, voiceDir = join(repo, 'voices/en_US-joe-medium')) {
+export async function buildDist(out, voiceDir = join(repo, 'voices/en_US-joe-medium'), pkgDir = join(repo, 'pkg')) {
   out = resolve(out);
-  for (const need of ['pkg/sotto.js', 'pkg/sotto_bg.wasm']) {
-    if (!existsSync(join(repo, need))) throw new Error(`${need} is missing: run npm run build:wasm`);
+  for (const need of ['sotto.js', 'sotto_bg.wasm']) {
+    if (!existsSync(join(pkgDir, need))) throw new Error(`${join(pkgDir, need)} is missing: run npm run build:wasm`);
+  }
+  // OUT is emptied first: refuse anything that is not a fresh dir or an earlier build.
+  if (out === repo || repo.startsWith(out + sep)) throw new Error(`refusing to build into ${out} (contains the repo)`);
+  if (existsSync(out) && (await readdir(out)).length && !existsSync(join(out, 'www', 'sw.js'))) {
+    throw new Error(`refusing to empty ${out}: not an earlier dist build`);
   }
   const manifest = JSON.parse(await readFile(join(voiceDir, 'manifest.json'), 'utf8'));
   await rm(out, { recursive: true, force: true });
@@ -25,7 +30,7 @@ export async function buildDist(out, voiceDir = join(repo, 'voices/en_US-joe-med
 
   await cp(join(repo, 'www'), join(out, 'www'), { recursive: true });
   for (const f of ['sotto.js', 'sotto_bg.wasm', 'sotto.d.ts']) {
-    if (existsSync(join(repo, 'pkg', f))) await cp(join(repo, 'pkg', f), join(out, 'pkg', f));
+    if (existsSync(join(pkgDir, f))) await cp(join(pkgDir, f), join(out, 'pkg', f));
   }
   const models = join(out, 'models', manifest.voice_id);
   await mkdir(models, { recursive: true });
@@ -40,7 +45,7 @@ export async function buildDist(out, voiceDir = join(repo, 'voices/en_US-joe-med
   }
   const swPath = join(out, 'www', 'sw.js');
   const sw = await readFile(swPath, 'utf8');
-  await writeFile(swPath, sw.replace('__BUILD__', hash.digest('hex').slice(0, 12)));
+  await writeFile(swPath, sw.replace("'__BUILD__'", `'${hash.digest('hex').slice(0, 12)}'`));
 
   await writeFile(
     join(out, 'index.html'),

@@ -41,7 +41,10 @@ function errorMessage(err) {
 async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache }) {
   const url = new URL(manifestUrl, self.location.href);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('the manifest URL must be http(s)');
-  wasmReady ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+  wasmReady ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined).catch((err) => {
+    wasmReady = null; // let a later load try again
+    throw new Error(`could not load the Sotto WebAssembly engine (${err?.message ?? err})`);
+  });
   const cache = useCache && self.caches ? await self.caches.open(CACHE_NAME).catch(() => null) : null;
   const [manifestBytes] = await Promise.all([fetchManifest(url, cache), wasmReady]);
 
@@ -169,7 +172,10 @@ async function chooseBackend(backend) {
   }
   if (backend !== 'auto') throw new Error("backend must be 'auto', 'webgpu' or 'cpu'");
   const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
-  return adapter ? 'auto' : 'cpu'; // Rust's 'auto' still falls back to CPU if wgpu fails
+  // A fallback (software, e.g. SwiftShader) adapter is several times slower than the wasm CPU
+  // backend, so 'auto' only takes a hardware adapter; 'webgpu' still accepts any.
+  if (!adapter || (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter)) return 'cpu';
+  return 'auto'; // Rust's 'auto' still falls back to CPU if wgpu fails to initialize
 }
 
 // ---------------------------------------------------------------------------- synthesis
@@ -181,6 +187,9 @@ function phonemeChunks(text) {
 
 async function synth({ id, text, phonemes, opts }) {
   if (!engine) throw new Error('no voice is loaded');
+  if (!phonemes && typeof engine.prepare !== 'function') {
+    throw new Error('text input not available in this build (pass {phonemes: true} with IPA phonemes)');
+  }
   const chunks = phonemes ? phonemeChunks(text) : JSON.parse(engine.prepare(text));
   const o = { ...{ lengthScale: defaults.length_scale, noiseScale: defaults.noise_scale, noiseW: defaults.noise_w,
     speaker: 0, seed: 0 }, ...opts };

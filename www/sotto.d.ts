@@ -20,7 +20,7 @@ export interface LoadProgress {
 export interface LoadOptions {
   /** URL of the voice's manifest.json; shards are fetched relative to it, from its origin only. */
   manifest: string | URL;
-  /** 'auto' (default) tries WebGPU, then falls back to CPU. */
+  /** 'auto' (default): WebGPU on a hardware adapter, else CPU (a software fallback adapter is slower). */
   backend?: 'auto' | Backend;
   onProgress?: (event: LoadProgress) => void;
   /** Override for pkg/sotto_bg.wasm (default: resolved by the wasm-bindgen glue). */

@@ -1,0 +1,176 @@
+// The library on the CPU backend: parity with the native CLI, no network during synthesis,
+// sentence streaming and cancellation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import {
+  buildSite, startServer, launch, nativeReference, snrDb, rms, fromBase64F32, PAGE_HELPERS, HELLO,
+} from './helpers.mjs';
+
+let site, server, browser, page;
+
+before(async () => {
+  site = await buildSite();
+  server = await startServer(site);
+  browser = await launch();
+  page = await browser.context.newPage();
+  await page.addInitScript(PAGE_HELPERS);
+  await page.goto(`${server.url}/test.html`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (site) await rm(site, { recursive: true, force: true });
+});
+
+test('(a) CPU: loads, synthesizes and matches the native reference (SNR >= 40 dB)', async () => {
+  const t0 = Date.now();
+  const info = await page.evaluate(async () => {
+    const { Sotto } = await import('/www/sotto.js');
+    const progress = [];
+    const t = performance.now();
+    window.tts = await Sotto.load({
+      manifest: '/models/en_US-joe-medium/manifest.json', backend: 'cpu', onProgress: (e) => progress.push(e),
+    });
+    const loadMs = performance.now() - t;
+    const last = progress.at(-1);
+    return { backend: tts.backend, sampleRate: tts.sampleRate, voiceId: tts.voiceId, loadMs, events: progress.length,
+      last, phases: [...new Set(progress.map((e) => e.phase))] };
+  });
+  assert.equal(info.backend, 'cpu');
+  assert.equal(info.sampleRate, 22050);
+  assert.equal(info.voiceId, 'en_US-joe-medium');
+  assert.deepEqual(info.phases.sort(), ['download', 'verify']);
+  assert.equal(info.last.overallLoaded, info.last.overallTotal);
+
+  const out = await page.evaluate(async (phonemes) => {
+    const t = performance.now();
+    const { audio, sampleRate } = await tts.synthesize(phonemes, { phonemes: true, noiseScale: 0, noiseW: 0 });
+    return { b64: f32ToBase64(audio), sampleRate, ms: performance.now() - t };
+  }, HELLO);
+  const audio = fromBase64F32(out.b64);
+  const ref = await nativeReference(HELLO, site);
+  const snr = snrDb(ref, audio);
+  console.log(`cpu: load ${info.loadMs.toFixed(0)} ms (${info.events} progress events), synth ${out.ms.toFixed(0)} ms ` +
+    `for ${(audio.length / 22050).toFixed(2)} s audio; rms ${rms(audio).toFixed(4)}; samples ${audio.length} ` +
+    `(native ${ref.length}); SNR vs native ${snr.toFixed(1)} dB; total ${Date.now() - t0} ms`);
+  assert.equal(out.sampleRate, 22050);
+  assert.ok(rms(audio) > 0.01, 'audio is not silent');
+  assert.equal(audio.length, ref.length, 'same length as the native reference');
+  assert.ok(snr >= 40, `SNR ${snr.toFixed(1)} dB >= 40 dB`);
+});
+
+test('(e) no network request is made during synthesis', async () => {
+  const seen = [];
+  const record = (r) => seen.push(r.url());
+  browser.context.on('request', record);
+  const before = server.requests.length;
+  const n = await page.evaluate(async (phonemes) => {
+    const { audio } = await tts.synthesize(`${phonemes} ${phonemes}`, { phonemes: true, seed: 7 });
+    return audio.length;
+  }, HELLO);
+  browser.context.off('request', record);
+  console.log(`requests during synthesis: browser ${seen.length}, server ${server.requests.length - before}; ${n} samples`);
+  assert.ok(n > 0);
+  assert.deepEqual(seen, []);
+  assert.equal(server.requests.length, before);
+});
+
+test('stream yields one chunk per sentence, in order', async () => {
+  const chunks = await page.evaluate(async (phonemes) => {
+    const out = [];
+    for await (const c of tts.stream(`${phonemes} ${phonemes} ${phonemes}`, { phonemes: true, noiseScale: 0, noiseW: 0 })) {
+      out.push({ index: c.index, n: c.audio.length, sr: c.sampleRate, at: performance.now() });
+    }
+    return out;
+  }, HELLO);
+  console.log(`stream: ${chunks.map((c) => c.n).join(', ')} samples; ` +
+    `gaps ${chunks.slice(1).map((c, i) => (c.at - chunks[i].at).toFixed(0)).join(', ')} ms`);
+  assert.deepEqual(chunks.map((c) => c.index), [0, 1, 2]);
+  assert.ok(chunks.every((c) => c.n > 0 && c.sr === 22050));
+});
+
+test('an aborted synthesis rejects with AbortError and the engine stays usable', async () => {
+  const r = await page.evaluate(async (phonemes) => {
+    let t = performance.now();
+    await tts.synthesize(phonemes, { phonemes: true });
+    const single = performance.now() - t;
+    const ac = new AbortController();
+    const long = Array(8).fill(phonemes).join(' ');
+    const p = tts.synthesize(long, { phonemes: true, signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    let name = null;
+    try { await p; } catch (e) { name = `${e.name}/${e instanceof DOMException}`; }
+    let pre = null;
+    try { await tts.synthesize(phonemes, { phonemes: true, signal: AbortSignal.abort() }); } catch (e) { pre = e.name; }
+    let bad = null;
+    try { await tts.synthesize(phonemes, { phonemes: true, lengthScale: -1 }); } catch (e) { bad = e.name; }
+    t = performance.now();
+    const after = await tts.synthesize(phonemes, { phonemes: true });
+    const afterMs = performance.now() - t; // waits for at most the chunk in progress when aborted
+    return { name, pre, bad, after: after.audio.length, single, afterMs };
+  }, HELLO);
+  console.log(`abort: next synthesis took ${r.afterMs.toFixed(0)} ms (one chunk: ${r.single.toFixed(0)} ms)`);
+  assert.equal(r.name, 'AbortError/true');
+  assert.ok(r.afterMs < 4 * r.single, 'the worker stopped instead of finishing the 8 sentences');
+  assert.equal(r.pre, 'AbortError');
+  assert.equal(r.bad, 'RangeError');
+  assert.ok(r.after > 0);
+});
+
+test('speak schedules sentence chunks back to back and stop() ends it', async () => {
+  const r = await page.evaluate(async (phonemes) => {
+    const chunks = [];
+    const text = `${phonemes} ${phonemes} ${phonemes}`;
+    const p = tts.speak(text, { phonemes: true, onChunk: (c) => chunks.push(c) });
+    await p.done;
+    let stoppedChunks = 0;
+    const q = tts.speak(text, { phonemes: true, onChunk: () => { stoppedChunks++; q.stop(); } });
+    await q.done; // resolves (not rejects) after stop()
+    return { chunks, stoppedChunks };
+  }, HELLO);
+  const gaps = r.chunks.slice(1).map((c, i) => c.startTime - (r.chunks[i].startTime + r.chunks[i].duration));
+  console.log(`speak: ${r.chunks.length} chunks; gaps between chunks ${gaps.map((g) => (g * 1000).toFixed(1)).join(', ')} ms ` +
+    '(0 = gapless; > 0 only when synthesis fell behind playback)');
+  assert.equal(r.chunks.length, 3);
+  assert.ok(gaps.every((g) => g > -1e-6), 'chunks never overlap');
+  assert.equal(r.stoppedChunks, 1);
+});
+
+test('text input: prepare() splits sentences and each one is spoken', async (t) => {
+  const r = await page.evaluate(async () => {
+    try {
+      const out = [];
+      for await (const c of tts.stream('Hello world. How are you today?', { noiseScale: 0, noiseW: 0 })) {
+        out.push({ index: c.index, n: c.audio.length, text: c.text });
+      }
+      return { out };
+    } catch (e) {
+      return { error: e.message };
+    }
+  });
+  if (r.error && /text input not available/.test(r.error)) {
+    t.skip(`this wasm build has no text front-end: ${r.error}`);
+    return;
+  }
+  assert.equal(r.error, undefined);
+  console.log(`text: ${r.out.map((c) => `chunk ${c.index}: ${c.n} samples`).join(', ')}`);
+  assert.equal(r.out.length, 2);
+  assert.ok(r.out.every((c) => c.n > 5000 && c.text.length > 0));
+});
+
+test('invalid text is refused with an Error that does not echo the text', async () => {
+  const secret = 'SECRET-1234 ';
+  const r = await page.evaluate(async (s) => {
+    try {
+      await tts.synthesize(s.repeat(100_000));
+      return { ok: true };
+    } catch (e) {
+      return { name: e.name, message: e.message };
+    }
+  }, secret);
+  console.log(`too long: ${r.name}: ${r.message}`);
+  assert.equal(r.ok, undefined, 'a 1.2 MB text is refused');
+  assert.ok(!r.message.includes('SECRET'), 'the error does not echo the text');
+});

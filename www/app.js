@@ -1,0 +1,145 @@
+// The Sotto demo page. State is mirrored in <body data-state> ('loading' | 'ready' |
+// 'speaking' | 'error') and <body data-playing> so that tests and styles can follow it.
+import { Sotto } from './sotto.js';
+
+const MANIFEST = new URL('../models/en_US-joe-medium/manifest.json', import.meta.url);
+const $ = (id) => document.getElementById(id);
+const ui = {
+  voice: $('voice'), backend: $('backend'), backendChoice: $('backend-choice'),
+  progress: $('progress'), progressLabel: $('progress-label'), text: $('text'), phonemes: $('phonemes'),
+  speed: $('speed'), speedValue: $('speed-value'), speak: $('speak'), stop: $('stop'),
+  download: $('download'), status: $('status'), error: $('error'),
+};
+
+let tts = null;
+let playback = null;
+
+function setState(state) {
+  document.body.dataset.state = state;
+  const idle = state === 'ready' || state === 'error';
+  ui.speak.disabled = !tts || !idle;
+  ui.download.disabled = !tts || !idle;
+  ui.stop.disabled = state !== 'speaking';
+  ui.backendChoice.disabled = state === 'loading' || state === 'speaking';
+}
+
+function showError(err) {
+  ui.error.textContent = err?.message ?? String(err);
+  ui.error.hidden = false;
+}
+
+function clearError() {
+  ui.error.hidden = true;
+  ui.error.textContent = '';
+}
+
+const mb = (n) => (n / 1e6).toFixed(1);
+
+async function loadVoice(backend) {
+  setState('loading');
+  clearError();
+  const onProgress = (e) => {
+    ui.progress.max = e.overallTotal;
+    ui.progress.value = e.overallLoaded;
+    const verb = { download: 'Downloading', cache: 'Reading cached', verify: 'Verifying' }[e.phase];
+    ui.progressLabel.textContent = `${verb} ${e.file} — ${mb(e.overallLoaded)} / ${mb(e.overallTotal)} MB`;
+  };
+  try {
+    const t0 = performance.now();
+    if (tts) await tts.loadVoice({ manifest: MANIFEST, backend, onProgress });
+    else tts = await Sotto.load({ manifest: MANIFEST, backend, onProgress });
+    ui.voice.textContent = `Voice: ${tts.voiceId} (${tts.sampleRate} Hz)`;
+    ui.backend.textContent = tts.backend === 'webgpu' ? 'WebGPU' : 'CPU';
+    ui.backend.dataset.backend = tts.backend;
+    document.body.dataset.backend = tts.backend;
+    ui.status.textContent = `Ready (loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s).`;
+    setState('ready');
+  } catch (err) {
+    showError(err);
+    ui.status.textContent = tts ? 'Could not switch; the previous voice is still loaded.' : 'The voice could not be loaded.';
+    setState('error');
+  }
+}
+
+function options() {
+  return { lengthScale: 1 / Number(ui.speed.value), phonemes: ui.phonemes.checked };
+}
+
+function speak() {
+  const text = ui.text.value.trim();
+  if (!text) return;
+  clearError();
+  setState('speaking');
+  delete document.body.dataset.playing;
+  ui.status.textContent = 'Synthesizing…';
+  playback = tts.speak(text, {
+    ...options(),
+    onChunk: ({ index }) => {
+      document.body.dataset.playing = 'true';
+      ui.status.textContent = `Playing (sentence ${index + 1})…`;
+    },
+  });
+  const current = playback;
+  current.done
+    .then(() => { if (playback === current) ui.status.textContent = 'Done.'; })
+    .catch((err) => { showError(err); ui.status.textContent = ''; })
+    .finally(() => {
+      if (playback !== current) return;
+      playback = null;
+      delete document.body.dataset.playing;
+      setState('ready');
+    });
+}
+
+/** 16-bit PCM mono WAV. */
+function encodeWav(samples, sampleRate) {
+  const view = new DataView(new ArrayBuffer(44 + samples.length * 2));
+  const str = (at, s) => { for (let i = 0; i < s.length; i++) view.setUint8(at + i, s.charCodeAt(i)); };
+  str(0, 'RIFF'); view.setUint32(4, 36 + samples.length * 2, true); str(8, 'WAVE');
+  str(12, 'fmt '); view.setUint32(16, 16, true); view.setUint16(20, 1, true); view.setUint16(22, 1, true);
+  view.setUint32(24, sampleRate, true); view.setUint32(28, sampleRate * 2, true);
+  view.setUint16(32, 2, true); view.setUint16(34, 16, true);
+  str(36, 'data'); view.setUint32(40, samples.length * 2, true);
+  for (let i = 0; i < samples.length; i++) {
+    const s = Math.max(-1, Math.min(1, samples[i]));
+    view.setInt16(44 + i * 2, s < 0 ? s * 0x8000 : s * 0x7fff, true);
+  }
+  return new Blob([view.buffer], { type: 'audio/wav' });
+}
+
+async function download() {
+  const text = ui.text.value.trim();
+  if (!text) return;
+  clearError();
+  setState('speaking');
+  ui.stop.disabled = true;
+  ui.status.textContent = 'Synthesizing for download…';
+  try {
+    const { audio, sampleRate } = await tts.synthesize(text, options());
+    const url = URL.createObjectURL(encodeWav(audio, sampleRate));
+    const a = Object.assign(document.createElement('a'), { href: url, download: 'sotto.wav' });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    ui.status.textContent = `Saved ${(audio.length / sampleRate).toFixed(1)} s of audio.`;
+  } catch (err) {
+    showError(err);
+    ui.status.textContent = '';
+  }
+  setState('ready');
+}
+
+ui.speed.addEventListener('input', () => { ui.speedValue.textContent = `${Number(ui.speed.value).toFixed(1)}×`; });
+ui.speak.addEventListener('click', speak);
+ui.stop.addEventListener('click', () => { playback?.stop(); ui.status.textContent = 'Stopped.'; });
+ui.download.addEventListener('click', download);
+ui.backendChoice.addEventListener('change', () => loadVoice(ui.backendChoice.value));
+
+// ?backend=cpu|webgpu|auto picks the engine at start (the tests use it).
+const wanted = new URLSearchParams(location.search).get('backend');
+if (['auto', 'webgpu', 'cpu'].includes(wanted)) ui.backendChoice.value = wanted;
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('./sw.js').catch(() => { /* the demo still works online */ });
+}
+setState('loading');
+loadVoice(ui.backendChoice.value);
