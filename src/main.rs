@@ -266,7 +266,8 @@ fn user_lexicon(file: Option<String>) -> Result<sotto::text::Lexicon, Failure> {
     let Some(file) = file else {
         return Ok(sotto::text::Lexicon::builtin().clone());
     };
-    let text = std::fs::read_to_string(file).map_err(|_| Failure::Run("cannot read --lexicon".into()))?;
+    let text =
+        std::fs::read_to_string(file).map_err(|_| Failure::Run("cannot read --lexicon".into()))?;
     let entries: Vec<(String, String)> = text
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))

@@ -97,7 +97,9 @@ async fn webgpu() -> Result<Device, JsError> {
             .await
             .map_err(|_| JsError::new("WebGPU is not available (no adapter)"))?;
         if !adapter.features().contains(wgpu::Features::TIMESTAMP_QUERY) {
-            return Err(JsError::new("WebGPU adapter lacks the timestamp-query feature burn needs"));
+            return Err(JsError::new(
+                "WebGPU adapter lacks the timestamp-query feature burn needs",
+            ));
         }
     }
     let device = Device::wgpu_options()
@@ -136,7 +138,8 @@ impl Engine {
     /// (validated, normalized, split, phonemized; refused text throws a typed error that does
     /// not repeat the text).
     pub fn prepare(&self, text: &str) -> Result<String, JsError> {
-        let chunks = crate::text::phonemize(text, &crate::text::TextLimits::default()).map_err(js_err)?;
+        let chunks =
+            crate::text::phonemize(text, &crate::text::TextLimits::default()).map_err(js_err)?;
         let list: Vec<serde_json::Value> = chunks
             .into_iter()
             .map(|c| serde_json::json!({ "text": c.text, "phonemes": c.phonemes }))

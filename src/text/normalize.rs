@@ -6,7 +6,7 @@ mod numbers;
 
 use numbers::{
     MAX_CARDINAL_DIGITS, cardinal, cardinal_str, digit_by_digit, fraction_denominator, ordinal,
-    pluralize_number_words, year,
+    phone_group, pluralize_number_words, year,
 };
 
 /// Output item: a word or a punctuation mark.
@@ -104,6 +104,113 @@ fn is_month_word(w: &str) -> bool {
     MONTHS.iter().any(|m| m.eq_ignore_ascii_case(t)) || month_abbrev(t).is_some()
 }
 
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// Capitalized weekday abbreviation (without period) → full name.
+fn weekday_abbrev(w: &str) -> Option<&'static str> {
+    let i = match w {
+        "Mon" => 0,
+        "Tue" | "Tues" => 1,
+        "Wed" => 2,
+        "Thu" | "Thur" | "Thurs" => 3,
+        "Fri" => 4,
+        "Sat" => 5,
+        "Sun" => 6,
+        _ => return None,
+    };
+    WEEKDAYS.get(i).copied()
+}
+
+/// A weekday or month name, full or abbreviated, as a raw token.
+fn is_calendar_word(tok: &str) -> bool {
+    let c = split_token(tok).0.trim_end_matches('.');
+    is_month_word(c)
+        || weekday_abbrev(c).is_some()
+        || WEEKDAYS.iter().any(|d| d.eq_ignore_ascii_case(c))
+}
+
+/// Whether the token after an abbreviation's period continues the sentence:
+/// a lowercase word, a number, punctuation, or a month/weekday name ("May"
+/// excepted: "… St. May I help?").
+fn continues_sentence(next: Option<&str>) -> bool {
+    next.is_some_and(|n| !starts_upper(n) || (is_calendar_word(n) && split_token(n).0 != "May"))
+}
+
+/// A raw token whose core starts with a digit (or a currency sign and a digit).
+fn is_numeric_token(tok: Option<&str>) -> bool {
+    tok.is_some_and(|t| {
+        let c = split_token(t).0;
+        let c = c
+            .strip_prefix(|ch: char| currency(ch).is_some())
+            .unwrap_or(c);
+        c.starts_with(|ch: char| ch.is_ascii_digit())
+    })
+}
+
+/// Weekday abbreviation in a date or time context: "Mon." (always when it has
+/// a period, except "Sun."), "Sat., Mar. 8", "Sun 5pm", "Fri, Jan 3". "the Sun."
+/// and "Sun Valley" stay as they are.
+fn weekday_in_context(
+    bare: &str,
+    trail: &str,
+    has_dot: bool,
+    prev2: Option<&str>,
+    prev: Option<&str>,
+    next: Option<&str>,
+) -> Option<&'static str> {
+    let day = weekday_abbrev(bare)?;
+    if has_dot && bare != "Sun" {
+        return Some(day);
+    }
+    let prev_core = prev.map(|p| split_token(p).0).unwrap_or("");
+    let next_ctx = is_numeric_token(next) || next.is_some_and(is_calendar_word);
+    if !has_dot {
+        // "Mon 9am", "Fri, Jan 3" but not "Sun Microsystems", "The Sun, a paper".
+        return next_ctx.then_some(day);
+    }
+    let date_ctx = next_ctx
+        || trail.contains(',')
+        || prev.is_some_and(is_calendar_word)
+        || prev_core.ends_with(|c: char| c.is_ascii_digit())
+        || ampm(prev_core).is_some();
+    let word_ctx = match prev_core.to_ascii_lowercase().as_str() {
+        "through" | "thru" | "to" | "until" | "till" | "from" | "on" | "every" | "next"
+        | "last" | "this" | "-" => true,
+        "and" | "or" => prev2.is_some_and(is_calendar_word),
+        _ => false,
+    };
+    (date_ctx || word_ctx).then_some(day)
+}
+
+/// Abbreviations expanded only before a number: "p. 5", "pp. 10-12", "est. 1926".
+fn before_number_abbrev(bare: &str, next: Option<&str>) -> Option<&'static str> {
+    if !is_numeric_token(next) {
+        return None;
+    }
+    let year_next = next
+        .map(|n| split_token(n).0)
+        .and_then(parse_u64)
+        .is_some_and(|y| (1000..=2099).contains(&y));
+    Some(match bare {
+        "p" | "pg" => "page",
+        "pp" | "pgs" => "pages",
+        "apt" => "apartment",
+        "est" if year_next => "established",
+        "Est" if year_next => "Established",
+        "est" => "estimated",
+        "Est" => "Estimated",
+        _ => return None,
+    })
+}
+
 /// Abbreviations that always expand the same way: (abbrev without period, expansion,
 /// may end a sentence).
 fn simple_abbrev(w: &str) -> Option<(&'static str, bool)> {
@@ -135,6 +242,10 @@ fn simple_abbrev(w: &str) -> Option<(&'static str, bool)> {
         "Ltd" => ("Limited", true),
         "Corp" => ("Corporation", true),
         "Dept" => ("Department", true),
+        "dept" => ("department", true),
+        "Apt" => ("Apartment", false),
+        "ext" => ("extension", false),
+        "Ext" => ("Extension", false),
         "Univ" => ("University", true),
         "vs" => ("versus", false),
         "etc" => ("et cetera", true),
@@ -183,6 +294,14 @@ const UNITS: &[(&str, &str, &str)] = &[
     ("MB", "megabyte", "megabytes"),
     ("GB", "gigabyte", "gigabytes"),
     ("TB", "terabyte", "terabytes"),
+    ("kbps", "kilobit per second", "kilobits per second"),
+    ("Kbps", "kilobit per second", "kilobits per second"),
+    ("Mbps", "megabit per second", "megabits per second"),
+    ("Gbps", "gigabit per second", "gigabits per second"),
+    ("Tbps", "terabit per second", "terabits per second"),
+    ("Mb/s", "megabit per second", "megabits per second"),
+    ("Gb/s", "gigabit per second", "gigabits per second"),
+    ("MB/s", "megabyte per second", "megabytes per second"),
     ("Hz", "hertz", "hertz"),
     ("kHz", "kilohertz", "kilohertz"),
     ("MHz", "megahertz", "megahertz"),
@@ -208,7 +327,7 @@ const UNITS: &[(&str, &str, &str)] = &[
 
 /// Units accepted as a separate following token (unambiguous ones only).
 fn unit_lookup(s: &str, separate: bool) -> Option<(&'static str, &'static str)> {
-    if separate && matches!(s, "s" | "h" | "l" | "W" | "V" | "L" | "ha") {
+    if separate && matches!(s, "s" | "h" | "l" | "W" | "V" | "ha") {
         return None;
     }
     UNITS
@@ -723,7 +842,17 @@ fn read_phone(core: &str, next: Option<&str>) -> Option<(String, usize)> {
     if !ok {
         return None;
     }
-    let mut parts: Vec<String> = groups.iter().map(|g| digit_by_digit(g, "oh")).collect();
+    // The area code is the first 3-digit group of a 10-digit number.
+    let area = match sizes.as_slice() {
+        [3, 3, 4] => Some(0),
+        [1, 3, 3, 4] | [2, 3, 3, 4] => Some(1),
+        _ => None,
+    };
+    let mut parts: Vec<String> = groups
+        .iter()
+        .enumerate()
+        .map(|(k, g)| phone_group(g, area == Some(k)))
+        .collect();
     if plus && let Some(first) = parts.first_mut() {
         *first = format!("plus {first}");
     }
@@ -1410,7 +1539,7 @@ pub fn normalize_en(text: &str) -> String {
             None
         };
         let next = toks.get(i + 1).copied();
-        let next2 = toks.get(i + 2).copied();
+        let prev2 = i.checked_sub(2).and_then(|k| toks.get(k)).copied();
         let area_code = raw.len() == 5
             && raw.starts_with('(')
             && raw.ends_with(')')
@@ -1456,8 +1585,8 @@ pub fn normalize_en(text: &str) -> String {
             });
         if intl_phone {
             let groups: Vec<String> = (0..4)
-                .filter_map(|k| toks.get(i + k).map(|t| split_token(t).0))
-                .map(|g| digit_by_digit(g, "oh"))
+                .filter_map(|k| toks.get(i + k).map(|t| (k, split_token(t).0)))
+                .map(|(k, g)| phone_group(g.trim_start_matches('+'), k == 1))
                 .collect();
             words = format!("plus {}", groups.join(" , "));
             consumed = 3;
@@ -1477,19 +1606,27 @@ pub fn normalize_en(text: &str) -> String {
                         let last = toks.get(i + used).copied().unwrap_or("");
                         let (lc, lt) = split_token(last);
                         let mut t = lt.to_string();
-                        // "5 p.m." -> the period is part of the abbreviation.
-                        if ampm(lc).is_some()
-                            && lc.contains('.')
+                        // "5 p.m. on", "2 tbsp. of": the period belongs to the
+                        // abbreviation unless it also ends the sentence.
+                        if (ampm(lc).is_some() || unit_lookup(lc, true).is_some())
+                            && !t.starts_with("..")
                             && let Some(r) = t.strip_prefix('.')
+                            && continues_sentence(toks.get(i + used + 1).copied())
                         {
-                            let after = toks.get(i + used + 1).copied();
-                            t = if after.is_none() || after.is_some_and(starts_upper) {
-                                t.clone()
-                            } else {
-                                r.to_string()
-                            };
+                            t = r.to_string();
                         }
                         trail = t;
+                    } else if trail.starts_with('.')
+                        && !trail.starts_with("..")
+                        && continues_sentence(next)
+                    {
+                        // "3.75lbs. and", "9am. Mon."
+                        let suffix = core.trim_start_matches(|c: char| !c.is_alphabetic());
+                        if !suffix.is_empty()
+                            && (unit_lookup(suffix, false).is_some() || ampm(suffix).is_some())
+                        {
+                            trail.remove(0);
+                        }
                     }
                 }
                 None => words = spell_letters(core),
@@ -1546,7 +1683,15 @@ pub fn normalize_en(text: &str) -> String {
                         }
                     },
                     _ => {
-                        if let Some(m) = month_abbrev(bare).filter(|_| {
+                        if let Some(d) = weekday_in_context(bare, &trail, true, prev2, prev, next) {
+                            keep_dot = true;
+                            Some(d.to_string())
+                        } else if let Some(e) = before_number_abbrev(bare, next) {
+                            Some(e.to_string())
+                        } else if bare == "v" && prev_cap && next_upper {
+                            // "Roe v. Wade"
+                            Some("versus".into())
+                        } else if let Some(m) = month_abbrev(bare).filter(|_| {
                             bare.starts_with(char::is_uppercase)
                                 && (next
                                     .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
@@ -1557,7 +1702,22 @@ pub fn normalize_en(text: &str) -> String {
                             Some(m.to_string())
                         } else if let Some((e, can_end)) = simple_abbrev(bare) {
                             keep_dot = can_end;
-                            Some(e.to_string())
+                            if matches!(bare, "ext" | "Ext")
+                                && prev.is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()))
+                            {
+                                // "555-0199 ext. 42": pause before the extension
+                                Some(format!(", {e}"))
+                            } else if bare.starts_with(char::is_uppercase) {
+                                // "Vol. 2" at a sentence start → "Volume two"
+                                let mut cs = e.chars();
+                                Some(
+                                    cs.next()
+                                        .map(|c| c.to_uppercase().chain(cs).collect())
+                                        .unwrap_or_default(),
+                                )
+                            } else {
+                                Some(e.to_string())
+                            }
                         } else if bare.chars().count() == 1
                             && bare.chars().all(char::is_uppercase)
                             && next_upper
@@ -1572,7 +1732,8 @@ pub fn normalize_en(text: &str) -> String {
                 match expansion {
                     Some(e) => {
                         words = e;
-                        if !(keep_dot && (next_is_end || next_upper)) {
+                        let ends = next_is_end || (next_upper && !continues_sentence(next));
+                        if !(keep_dot && ends) {
                             // drop the abbreviation's period
                             trail = trail.get(1..).unwrap_or("").to_string();
                         }
@@ -1585,17 +1746,41 @@ pub fn normalize_en(text: &str) -> String {
                 words = e.to_string();
             } else if matches!(bare, "Dr") && next_upper {
                 words = "Doctor".to_string();
+            } else if let Some(d) = weekday_in_context(bare, &trail, false, prev2, prev, next) {
+                words = d.to_string();
+            } else if let Some((a, b)) = bare
+                .split_once('-')
+                .and_then(|(a, b)| Some((weekday_abbrev(a)?, weekday_abbrev(b)?)))
+            {
+                // "Mon-Fri"
+                words = format!("{a} to {b}");
+            } else if bare == "vs" {
+                words = "versus".to_string();
+            } else if let Some(e) = before_number_abbrev(bare, next)
+                .filter(|_| matches!(bare, "pp" | "pg" | "pgs" | "apt"))
+                .or_else(|| {
+                    match bare {
+                        "Apt" => Some("Apartment"),
+                        "ext" => Some("extension"),
+                        "Ext" => Some("Extension"),
+                        _ => None,
+                    }
+                    .filter(|_| is_numeric_token(next))
+                })
+            {
+                words = e.to_string();
             } else if let Some(m) = MONTHS
                 .iter()
                 .find(|m| m.eq_ignore_ascii_case(bare))
+                .copied()
+                .or_else(|| month_abbrev(bare).filter(|_| bare.starts_with(char::is_uppercase)))
                 .filter(|_| next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit())))
             {
-                words = (*m).to_string();
+                words = m.to_string();
             } else {
                 words = word_token(bare, prev, next, 0);
             }
         }
-        let _ = next2;
         out.word(&words);
         if let Some(p) = trail_punct(&trail) {
             out.punct(p);
@@ -1762,6 +1947,173 @@ mod tests {
         assert_eq!(normalize_en("2+2=4"), "two plus two equals four");
         assert_eq!(normalize_en("10 x 3"), "ten times three");
         assert_eq!(normalize_en("a 3-year-old"), "a three year-old");
+    }
+
+    #[test]
+    fn abbreviation_period_inside_sentence() {
+        assert_eq!(
+            normalize_en("The recipe needs 250 g of flour and 2 tbsp. of sugar."),
+            "The recipe needs two hundred fifty grams of flour and two tablespoons of sugar."
+        );
+        assert_eq!(
+            normalize_en("The package weighs 3.75 lbs. and costs €12.50."),
+            "The package weighs three point seven five pounds and costs twelve euros and fifty cents."
+        );
+        assert_eq!(
+            normalize_en("It weighs 3.75lbs. and more"),
+            "It weighs three point seven five pounds and more"
+        );
+        assert_eq!(
+            normalize_en("Prof. Adams teaches at 9 a.m. Mon. through Fri."),
+            "Professor Adams teaches at nine A M Monday through Friday."
+        );
+        assert_eq!(normalize_en("We met at 9 a.m."), "We met at nine A M.");
+        assert_eq!(
+            normalize_en("We met at 9 a.m. Then we left."),
+            "We met at nine A M. Then we left."
+        );
+        assert_eq!(
+            normalize_en("It weighs 5 lbs. The box is light."),
+            "It weighs five pounds. The box is light."
+        );
+        assert_eq!(normalize_en("It weighs 5 lbs."), "It weighs five pounds.");
+        assert_eq!(
+            normalize_en("cups, etc. and more"),
+            "cups, et cetera and more"
+        );
+    }
+
+    #[test]
+    fn weekdays() {
+        assert_eq!(
+            normalize_en("The train left at 12:05 a.m. on Sat., Mar. 8."),
+            "The train left at twelve oh five A M on Saturday, March eighth."
+        );
+        assert_eq!(
+            normalize_en("Open Tues. and Thurs."),
+            "Open Tuesday and Thursday."
+        );
+        assert_eq!(normalize_en("Wed. Jan. 5"), "Wednesday January fifth");
+        assert_eq!(normalize_en("Thu. at noon"), "Thursday at noon");
+        assert_eq!(
+            normalize_en("Mon-Fri 9am-5pm"),
+            "Monday to Friday nine A M to five P M"
+        );
+        assert_eq!(normalize_en("Fri, Jan 3"), "Friday, January third");
+        assert_eq!(normalize_en("on Sun., Mar. 8"), "on Sunday, March eighth");
+        assert_eq!(normalize_en("Sat. and Sun."), "Saturday and Sunday.");
+        assert_eq!(normalize_en("open Sun 10am"), "open Sunday ten A M");
+        assert_eq!(
+            normalize_en("We saw the sun. It was hot."),
+            "We saw the sun. It was hot."
+        );
+        assert_eq!(
+            normalize_en("Look at the Sun. It glows."),
+            "Look at the Sun. It glows."
+        );
+        assert_eq!(normalize_en("The Sun rose"), "The Sun rose");
+        assert_eq!(
+            normalize_en("In 2020 Sun Microsystems"),
+            "In twenty twenty Sun Microsystems"
+        );
+        assert_eq!(normalize_en("The Sun, a paper"), "The Sun, a paper");
+        assert_eq!(
+            normalize_en("Go to Main St. May I help?"),
+            "Go to Main Street. May I help?"
+        );
+    }
+
+    #[test]
+    fn more_abbreviations() {
+        assert_eq!(
+            normalize_en("Reach us at (800) 555-0199 ext. 42."),
+            "Reach us at eight hundred, five five five, zero one nine nine, extension forty two."
+        );
+        assert_eq!(normalize_en("dial ext. 7"), "dial extension seven");
+        assert_eq!(
+            normalize_en("Vol. 2, ch. 14, p. 387 covers it."),
+            "Volume two, chapter fourteen, page three hundred eighty seven covers it."
+        );
+        assert_eq!(normalize_en("see pp. 10-12"), "see pages ten to twelve");
+        assert_eq!(normalize_en("a p. in the text"), "a p. in the text");
+        assert_eq!(normalize_en("Apt. 4B is here"), "Apartment four B is here");
+        assert_eq!(normalize_en("That is apt. Yes."), "That is apt. Yes.");
+        assert_eq!(normalize_en("Red vs. blue"), "Red versus blue");
+        assert_eq!(normalize_en("red vs blue"), "red versus blue");
+        assert_eq!(normalize_en("Roe v. Wade"), "Roe versus Wade");
+        assert_eq!(
+            normalize_en("approx. 5 km away"),
+            "approximately five kilometers away"
+        );
+        assert_eq!(normalize_en("the dept. head"), "the department head");
+        assert_eq!(normalize_en("Dept. of Energy"), "Department of Energy");
+        assert_eq!(normalize_en("est. 1926"), "established nineteen twenty six");
+        assert_eq!(normalize_en("Est. 1926"), "Established nineteen twenty six");
+        assert_eq!(
+            normalize_en("est. 500 people"),
+            "estimated five hundred people"
+        );
+        assert_eq!(normalize_en("No. 5 won"), "number five won");
+        assert_eq!(normalize_en("no. 5 won"), "number five won");
+    }
+
+    #[test]
+    fn more_units() {
+        assert_eq!(
+            normalize_en("The file is 2.4 GB and downloads at 50 Mbps."),
+            "The file is two point four gigabytes and downloads at fifty megabits per second."
+        );
+        assert_eq!(normalize_en("1 Gbps"), "one gigabit per second");
+        assert_eq!(normalize_en("56kbps"), "fifty six kilobits per second");
+        assert_eq!(normalize_en("1 MB"), "one megabyte");
+        assert_eq!(normalize_en("2 TB"), "two terabytes");
+        assert_eq!(normalize_en("512 KB"), "five hundred twelve kilobytes");
+        assert_eq!(normalize_en("1 lb"), "one pound");
+        assert_eq!(normalize_en("2 lb. of beef"), "two pounds of beef");
+        assert_eq!(normalize_en("8 oz"), "eight ounces");
+        assert_eq!(normalize_en("1 oz"), "one ounce");
+        assert_eq!(normalize_en("20 ms"), "twenty milliseconds");
+        assert_eq!(normalize_en("3.2 GHz"), "three point two gigahertz");
+        assert_eq!(normalize_en("100 MHz"), "one hundred megahertz");
+        assert_eq!(normalize_en("44.1 kHz"), "forty four point one kilohertz");
+        assert_eq!(normalize_en("60 Hz"), "sixty hertz");
+        assert_eq!(normalize_en("250 mL"), "two hundred fifty milliliters");
+        assert_eq!(normalize_en("5 ml"), "five milliliters");
+        assert_eq!(normalize_en("2 L of water"), "two liters of water");
+        assert_eq!(normalize_en("1 L"), "one liter");
+        assert_eq!(normalize_en("1.5L"), "one point five liters");
+    }
+
+    #[test]
+    fn phone_numbers() {
+        assert_eq!(
+            normalize_en("(800) 555-0199"),
+            "eight hundred, five five five, zero one nine nine"
+        );
+        assert_eq!(
+            normalize_en("(415) 555-0199"),
+            "four one five, five five five, zero one nine nine"
+        );
+        assert_eq!(
+            normalize_en("800-555-0199"),
+            "eight hundred, five five five, zero one nine nine"
+        );
+        assert_eq!(
+            normalize_en("415.555.0199"),
+            "four one five, five five five, zero one nine nine"
+        );
+        assert_eq!(
+            normalize_en("Call 555-0142 now"),
+            "Call five five five, zero one four two now"
+        );
+        assert_eq!(
+            normalize_en("+1 800 555 0100"),
+            "plus one, eight hundred, five five five, zero one zero zero"
+        );
+        assert_eq!(
+            normalize_en("+1-415-555-0199"),
+            "plus one, four one five, five five five, zero one nine nine"
+        );
     }
 
     #[test]

@@ -119,6 +119,21 @@ pub(crate) fn digit_by_digit(digits: &str, zero: &str) -> String {
         .join(" ")
 }
 
+/// One group of a phone number: digit by digit with "zero", except a US-style
+/// area code ending in "00" ("800" → "eight hundred") when `area` is set.
+pub(crate) fn phone_group(digits: &str, area: bool) -> String {
+    let b = digits.as_bytes();
+    if area
+        && b.len() == 3
+        && b.iter().all(u8::is_ascii_digit)
+        && b.first().is_some_and(|d| *d != b'0')
+        && digits.ends_with("00")
+    {
+        return cardinal(u64::from(b.first().copied().unwrap_or(b'0') - b'0') * 100);
+    }
+    digit_by_digit(digits, "zero")
+}
+
 /// Ordinal number in words ("twenty third").
 pub(crate) fn ordinal(n: u64) -> String {
     let c = cardinal(n);
@@ -208,5 +223,14 @@ mod tests {
         assert_eq!(year(2005), "two thousand five");
         assert_eq!(year(1905), "nineteen oh five");
         assert_eq!(year(1900), "nineteen hundred");
+    }
+
+    #[test]
+    fn phone_groups() {
+        assert_eq!(phone_group("800", true), "eight hundred");
+        assert_eq!(phone_group("800", false), "eight zero zero");
+        assert_eq!(phone_group("415", true), "four one five");
+        assert_eq!(phone_group("0199", false), "zero one nine nine");
+        assert_eq!(phone_group("000", true), "zero zero zero");
     }
 }

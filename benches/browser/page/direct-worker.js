@@ -1,0 +1,36 @@
+// Fallback engine: Sotto's wasm package (wasm-bindgen --target web) in this benchmark's own
+// dedicated module worker (wgpu panics outside a Window or dedicated Worker). Same calls as
+// www/sotto-worker.js makes, without its caching and progress reporting.
+import init, { VoiceLoader } from '/pkg/sotto.js';
+
+let engine = null;
+let inference = null;
+
+async function load({ manifestUrl, backend }) {
+  await init();
+  const bytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const loader = new VoiceLoader(await bytes(manifestUrl));
+  const manifest = JSON.parse(loader.manifest());
+  for (const s of manifest.shards) loader.add_shard(s.file, await bytes(new URL(s.file, manifestUrl)));
+  engine = await loader.finish(backend);
+  inference = manifest.inference;
+  return { backend: engine.backend(), sampleRate: engine.sample_rate() };
+}
+
+async function synth({ id, text }) {
+  const chunks = JSON.parse(engine.prepare(text));
+  for (let i = 0; i < chunks.length; i++) {
+    const audio = await engine.synthesize(chunks[i].phonemes, inference.length_scale, inference.noise_scale,
+      inference.noise_w, 0, i);
+    self.postMessage({ type: 'chunk', id, audio, sampleRate: engine.sample_rate() }, [audio.buffer]);
+  }
+  self.postMessage({ type: 'done', id });
+}
+
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => {
+  queue = queue.then(async () => {
+    if (data.type === 'load') self.postMessage({ type: 'loaded', id: data.id, info: await load(data) });
+    else if (data.type === 'synth') await synth(data);
+  }).catch((e) => self.postMessage({ type: 'error', id: data.id, message: String(e?.message ?? e) }));
+};
