@@ -113,7 +113,7 @@ impl DurationPredictor {
         c: &VitsConfig,
         device: &Device,
     ) -> Result<Self, WeightsError> {
-        let (h, f, k) = (c.hidden_channels, c.dp_filter_channels, c.dp_kernel_size);
+        let (h, f) = (c.hidden_channels, c.dp_filter_channels);
         let m = store.take_host("dp.flows.0.m", &[2, 1])?.data;
         let logs = store.take_host("dp.flows.0.logs", &[2, 1])?.data;
         let mut flows = Vec::new();
@@ -130,7 +130,6 @@ impl DurationPredictor {
                 )?,
             });
         }
-        let _ = k;
         Ok(Self {
             pre: Conv1d::load(store, "dp.pre", ConvSpec::new(h, f, 1), device)?,
             convs: DdsConv::load(store, "dp.convs", c, device)?,
@@ -175,8 +174,8 @@ impl DurationPredictor {
             }
         }
         std::mem::swap(&mut z0, &mut z1); // Flip (flows.2)
-        // ElementwiseAffine reverse: x = (x - m) * exp(-logs); only channel 0 is used after.
-        let _ = &z1;
+        // ElementwiseAffine reverse: x = (x - m) * exp(-logs); logw is channel 0, so channel 1
+        // (z1) is not needed past this point.
         Ok(z0
             .iter()
             .map(|v| (v - self.ea_m[0]) * (-self.ea_logs[0]).exp())
