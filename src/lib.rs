@@ -27,6 +27,8 @@ pub mod manifest;
 pub mod model;
 pub mod rng;
 pub mod text;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 pub mod weights;
 
 pub use audio::Audio;
@@ -227,5 +229,3 @@ impl Voice {
         ids::phonemes_to_ids(phonemes, &self.phonemes)
     }
 }
-#[cfg(target_arch = "wasm32")]
-pub mod web;

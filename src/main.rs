@@ -220,29 +220,37 @@ fn speak(mut a: Args) -> Result<(), Failure> {
     let limits = sotto::text::TextLimits::default();
     let lexicon = user_lexicon(lexicon_file)?;
     let audio = match (text, phonemes, ids) {
-        (Some(t), None, None) => {
-            pollster::block_on(voice.speak_text(&t, &limits, &lexicon, &opts)).map_err(run_err)?
-        }
         (None, Some(p), None) => {
-            let p = voice.phoneme_ids(&p);
-            if !p.missing.is_empty() {
-                let n: usize = p.missing.values().sum();
+            let (audio, missing) =
+                pollster::block_on(voice.speak_phonemes(&p, &opts)).map_err(run_err)?;
+            if !missing.is_empty() {
+                let n: usize = missing.values().sum();
                 eprintln!("note: {n} phoneme(s) not in the voice were dropped");
             }
-            pollster::block_on(voice.synthesize_ids(&p.ids, &opts)).map_err(run_err)?
+            audio
         }
         (None, None, Some(list)) => {
             let ids = sotto::ids::parse_id_list(&list)
                 .ok_or_else(|| Failure::Usage("--ids must be comma-separated integers".into()))?;
             pollster::block_on(voice.synthesize_ids(&ids, &opts)).map_err(run_err)?
         }
-        (None, None, None) => {
-            let mut t = String::new();
-            std::io::Read::read_to_string(
-                &mut std::io::Read::take(std::io::stdin().lock(), limits.max_chars as u64 * 4 + 4),
-                &mut t,
-            )
-            .map_err(|_| Failure::Run("cannot read text from stdin (UTF-8 expected)".into()))?;
+        (text, None, None) => {
+            // --text / --text-file, else the text on stdin (read at most what the limits allow).
+            let t = match text {
+                Some(t) => t,
+                None => {
+                    let mut t = String::new();
+                    let cap = limits.max_chars as u64 * 4 + 4;
+                    std::io::Read::read_to_string(
+                        &mut std::io::Read::take(std::io::stdin().lock(), cap),
+                        &mut t,
+                    )
+                    .map_err(|_| {
+                        Failure::Run("cannot read text from stdin (UTF-8 expected)".into())
+                    })?;
+                    t
+                }
+            };
             pollster::block_on(voice.speak_text(&t, &limits, &lexicon, &opts)).map_err(run_err)?
         }
         _ => {
