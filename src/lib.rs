@@ -1,13 +1,16 @@
 //! # Sotto — private neural text-to-speech, on the user's own device
 //!
-//! Pipeline (each stage a module):
+//! Pipeline (each stage a module; `docs/architecture.md` is the map):
 //! 1. [`manifest`] — what a voice is; [`weights`] — every shard size- and SHA-256-checked
-//!    before a byte is parsed, strict safetensors;
+//!    before a byte is parsed, strict safetensors; [`limits`] — every bound, in one table;
 //! 2. [`text`] — validation, English normalization, sentences, G2P → Piper phonemes;
 //!    [`ids`] — Piper phonemes → ids;
 //! 3. [`model`] — VITS acoustic model (text encoder, duration predictor, flow) then the
 //!    HiFi-GAN vocoder, on a runtime-chosen burn [`Device`] ([`backend`]);
 //! 4. [`audio`] — samples → WAV.
+//!
+//! [`VoiceLoader`] and [`Voice`] ([`voice`]) tie them together; [`convert`] (native only) turns
+//! a Piper ONNX voice into a manifest and shards; `web` (wasm only) is the JavaScript API.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), sotto::Error> {
@@ -23,10 +26,12 @@ pub mod backend;
 pub mod convert;
 pub mod error;
 pub mod ids;
+pub mod limits;
 pub mod manifest;
 pub mod model;
 pub mod rng;
 pub mod text;
+pub mod voice;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 pub mod weights;
@@ -34,198 +39,6 @@ pub mod weights;
 pub use audio::Audio;
 pub use burn::tensor::Device;
 pub use error::{Error, Result, SynthesisError};
-pub use manifest::Manifest;
+pub use manifest::{Manifest, stage_of};
 pub use model::SynthesisOptions;
-
-use ids::PhonemeIdMap;
-use manifest::{ShardEntry, Stage};
-use model::{AcousticModel, Vocoder};
-use std::collections::BTreeMap;
-use weights::{TensorStore, WeightsError};
-
-/// A loaded voice: both stages on one device, plus its phoneme table.
-#[derive(Debug, Clone)]
-pub struct Voice {
-    manifest: Manifest,
-    phonemes: PhonemeIdMap,
-    acoustic: AcousticModel,
-    vocoder: Vocoder,
-}
-
-/// Collects a voice's shards (each verified on arrival), then builds the [`Voice`].
-#[derive(Debug)]
-pub struct VoiceLoader {
-    manifest: Manifest,
-    store: TensorStore,
-}
-
-impl VoiceLoader {
-    /// Starts from manifest bytes (parsed and validated).
-    pub fn new(manifest_bytes: &[u8]) -> Result<Self> {
-        let manifest = Manifest::parse(manifest_bytes)?;
-        if manifest.num_speakers > 1 {
-            return Err(manifest::ManifestError::InvalidField(
-                "num_speakers (multi-speaker voices are not supported yet)",
-            )
-            .into());
-        }
-        let store = TensorStore::expecting(&manifest.shards);
-        Ok(Self { manifest, store })
-    }
-
-    /// The validated manifest.
-    pub fn manifest(&self) -> &Manifest {
-        &self.manifest
-    }
-
-    /// The shards still to supply, in manifest order.
-    pub fn shards(&self) -> &[ShardEntry] {
-        &self.manifest.shards
-    }
-
-    /// Supplies one shard's bytes: size and SHA-256 are checked before parsing.
-    pub fn add_shard(&mut self, file: &str, bytes: &[u8]) -> Result<()> {
-        let entry = self
-            .manifest
-            .shards
-            .iter()
-            .find(|s| s.file == file)
-            .ok_or_else(|| WeightsError::UnexpectedShard {
-                shard: if manifest::is_plain_name(file) {
-                    file.to_string()
-                } else {
-                    "<unlisted>".into()
-                },
-            })?
-            .clone();
-        self.store.add_shard(&entry, bytes)?;
-        Ok(())
-    }
-
-    /// Builds both stages on `device`; every tensor must be used, with the right shape.
-    pub fn finish(mut self, device: &Device) -> Result<Voice> {
-        self.store.check_complete()?;
-        let c = &self.manifest.model;
-        let acoustic = AcousticModel::load(&mut self.store, c, device)?;
-        let vocoder = Vocoder::load(&mut self.store, c, device)?;
-        self.store.finish()?;
-        let phonemes = self
-            .manifest
-            .phoneme_ids()
-            .ok_or(manifest::ManifestError::InvalidField("phoneme_id_map"))?;
-        Ok(Voice {
-            manifest: self.manifest,
-            phonemes,
-            acoustic,
-            vocoder,
-        })
-    }
-}
-
-/// Which stage a parameter belongs to (by its upstream module prefix).
-pub fn stage_of(name: &str) -> Option<Stage> {
-    let root = name.split('.').next()?;
-    match root {
-        "enc_p" | "dp" | "flow" | "emb_g" => Some(Stage::Acoustic),
-        "dec" => Some(Stage::Vocoder),
-        _ => None,
-    }
-}
-
-impl Voice {
-    /// Loads `manifest.json` and its shards from a directory (native only).
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn load_dir(dir: &std::path::Path, device: &Device) -> Result<Self> {
-        let read = |name: &str| {
-            std::fs::read(dir.join(name)).map_err(|_| WeightsError::Unreadable {
-                shard: name.to_string(),
-            })
-        };
-        let mut loader = VoiceLoader::new(&read("manifest.json")?)?;
-        let files: Vec<String> = loader.shards().iter().map(|s| s.file.clone()).collect();
-        for f in files {
-            // `f` passed `is_plain_name`: no separators, no `..`, so it stays inside `dir`.
-            loader.add_shard(&f, &read(&f)?)?;
-        }
-        loader.finish(device)
-    }
-
-    /// The manifest.
-    pub fn manifest(&self) -> &Manifest {
-        &self.manifest
-    }
-
-    /// The voice's Piper defaults, seed 0.
-    pub fn default_options(&self) -> SynthesisOptions {
-        let i = self.manifest.inference;
-        SynthesisOptions {
-            length_scale: i.length_scale,
-            noise_scale: i.noise_scale,
-            noise_w: i.noise_w,
-            speaker: 0,
-            seed: 0,
-        }
-    }
-
-    /// Phoneme ids → audio.
-    pub async fn synthesize_ids(&self, ids: &[i64], opts: &SynthesisOptions) -> Result<Audio> {
-        let z = self.acoustic_latent(ids, opts).await?;
-        self.vocode(z).await
-    }
-
-    /// Stage 1 alone: phoneme ids → latent frames `[1, inter, frames]` (still on the device).
-    pub async fn acoustic_latent(
-        &self,
-        ids: &[i64],
-        opts: &SynthesisOptions,
-    ) -> Result<burn::tensor::Tensor<3>> {
-        let mut rng = rng::Normal::new(opts.seed);
-        Ok(self.acoustic.latent(ids, opts, &mut rng).await?)
-    }
-
-    /// Stage 2 alone: latent frames → audio.
-    pub async fn vocode(&self, z: burn::tensor::Tensor<3>) -> Result<Audio> {
-        let wav = self.vocoder.forward(z).reshape([-1]);
-        let samples = model::to_host::<1>(wav).await?;
-        Ok(Audio {
-            samples,
-            sample_rate: self.manifest.sample_rate,
-        })
-    }
-
-    /// Piper phoneme text (e.g. `həlˈoʊ wˈɜːld.`) → audio, plus phonemes the voice lacks.
-    pub async fn speak_phonemes(
-        &self,
-        phonemes: &str,
-        opts: &SynthesisOptions,
-    ) -> Result<(Audio, BTreeMap<char, usize>)> {
-        let p = ids::phonemes_to_ids(phonemes, &self.phonemes);
-        Ok((self.synthesize_ids(&p.ids, opts).await?, p.missing))
-    }
-
-    /// Text → audio: validated, normalized and phonemized sentence by sentence
-    /// ([`text::phonemize_with`], with `lexicon` overriding built-in pronunciations), each
-    /// sentence synthesized and the audio concatenated.
-    pub async fn speak_text(
-        &self,
-        text: &str,
-        limits: &text::TextLimits,
-        lexicon: &text::Lexicon,
-        opts: &SynthesisOptions,
-    ) -> Result<Audio> {
-        let mut samples = Vec::new();
-        for sentence in text::phonemize_with(text, limits, lexicon)? {
-            let (audio, _missing) = self.speak_phonemes(&sentence.phonemes, opts).await?;
-            samples.extend_from_slice(&audio.samples);
-        }
-        Ok(Audio {
-            samples,
-            sample_rate: self.manifest.sample_rate,
-        })
-    }
-
-    /// Phoneme text → ids with this voice's table.
-    pub fn phoneme_ids(&self, phonemes: &str) -> ids::PhonemeIds {
-        ids::phonemes_to_ids(phonemes, &self.phonemes)
-    }
-}
+pub use voice::{Voice, VoiceLoader};

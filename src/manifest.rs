@@ -19,20 +19,16 @@
 //! (`voice_id`, shard `file`) are restricted to plain file names: no separators, no `..`.
 
 use crate::ids::PhonemeIdMap;
+use crate::limits::{self, ConfigError};
 use crate::model::config::VitsConfig;
 use crate::weights::safetensors::{Dtype, is_valid_name};
-use crate::weights::{MAX_SHARD_BYTES, WeightsError, integrity::Sha256Digest};
+use crate::weights::{WeightsError, integrity::Sha256Digest};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The manifest format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
-/// Largest manifest accepted, in bytes.
-pub const MAX_MANIFEST_BYTES: usize = 1 << 20;
-/// Most shards a voice may have.
-pub const MAX_SHARDS: usize = 64;
-/// Most speakers a voice may have.
-pub const MAX_SPEAKERS: usize = 4096;
+pub use crate::limits::{MAX_MANIFEST_BYTES, MAX_SHARDS, is_plain_name};
 
 /// Refusals of a manifest.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -54,6 +50,9 @@ pub enum ManifestError {
     /// A field holds a value outside its rules.
     #[error("manifest field {0} is invalid")]
     InvalidField(&'static str),
+    /// An architecture field (`model.*`) is outside [`crate::limits`].
+    #[error(transparent)]
+    Model(#[from] ConfigError),
 }
 
 /// Which half of the pipeline a shard feeds.
@@ -64,6 +63,16 @@ pub enum Stage {
     Acoustic,
     /// HiFi-GAN decoder (`dec`).
     Vocoder,
+}
+
+/// Which stage a parameter belongs to (by its upstream module prefix).
+pub fn stage_of(name: &str) -> Option<Stage> {
+    let root = name.split('.').next()?;
+    match root {
+        "enc_p" | "dp" | "flow" | "emb_g" => Some(Stage::Acoustic),
+        "dec" => Some(Stage::Vocoder),
+        _ => None,
+    }
 }
 
 /// A tensor a shard holds.
@@ -157,15 +166,6 @@ pub struct Manifest {
     pub shards: Vec<ShardEntry>,
 }
 
-/// Is `s` a plain identifier usable as a file or URL path segment?
-pub fn is_plain_name(s: &str) -> bool {
-    (1..=96).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-        && !s.starts_with('.')
-        && !s.contains("..")
-}
-
 impl Manifest {
     /// Parses and validates manifest bytes.
     pub fn parse(bytes: &[u8]) -> Result<Self, ManifestError> {
@@ -195,10 +195,10 @@ impl Manifest {
         if !is_plain_name(&self.espeak_voice) {
             return Err(bad("espeak_voice"));
         }
-        if !(8_000..=96_000).contains(&self.sample_rate) {
+        if !limits::SAMPLE_RATE_HZ.contains(&self.sample_rate) {
             return Err(bad("sample_rate"));
         }
-        if !(1..=MAX_SPEAKERS).contains(&self.num_speakers)
+        if !limits::SPEAKERS.contains(&self.num_speakers)
             || self
                 .speaker_id_map
                 .values()
@@ -208,15 +208,13 @@ impl Manifest {
         }
         self.phoneme_ids().ok_or(bad("phoneme_id_map"))?;
         let i = self.inference;
-        let in_range = |v: f32, hi: f32| v.is_finite() && (0.0..=hi).contains(&v);
-        if !in_range(i.noise_scale, 2.0)
-            || !in_range(i.noise_w, 2.0)
-            || !in_range(i.length_scale, 5.0)
-            || i.length_scale < 0.1
+        if !limits::NOISE_SCALE.contains(&i.noise_scale)
+            || !limits::NOISE_W.contains(&i.noise_w)
+            || !limits::LENGTH_SCALE.contains(&i.length_scale)
         {
             return Err(bad("inference"));
         }
-        self.model.validate().map_err(bad)?;
+        self.model.validate()?;
         if self.model.n_speakers != self.num_speakers {
             return Err(bad("model.n_speakers"));
         }
@@ -231,7 +229,7 @@ impl Manifest {
             {
                 return Err(bad("shards.file"));
             }
-            if s.size == 0 || s.size > MAX_SHARD_BYTES {
+            if s.size == 0 || s.size > limits::MAX_SHARD_BYTES {
                 return Err(bad("shards.size"));
             }
             if Sha256Digest::parse_sri(&s.integrity).is_none() {
@@ -239,7 +237,7 @@ impl Manifest {
             }
             if s.tensors
                 .iter()
-                .any(|t| !is_valid_name(&t.name) || t.shape.len() > 8)
+                .any(|t| !is_valid_name(&t.name) || t.shape.len() > limits::MAX_TENSOR_RANK)
             {
                 return Err(bad("shards.tensors"));
             }
@@ -276,17 +274,6 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plain_names() {
-        assert!(is_plain_name("en_US-joe-medium"));
-        assert!(is_plain_name("acoustic-00.safetensors"));
-        for bad in [
-            "", "../x", "a/b", "a\\b", ".hidden", "a..b", "x y", "%2e%2e", "a:b",
-        ] {
-            assert!(!is_plain_name(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn too_large_and_malformed() {

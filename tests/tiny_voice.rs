@@ -1,8 +1,8 @@
 //! End to end on a tiny random-weight voice: package → load (verified) → synthesize, and every
 //! way a shard can be corrupted is refused with an error naming it.
 
-use sotto::convert::{Converted, VoiceMeta, package};
-use sotto::manifest::{InferenceDefaults, Source};
+use sotto::convert::{Converted, package};
+use sotto::manifest::{FORMAT_VERSION, InferenceDefaults, Manifest, Source};
 use sotto::model::config::VitsConfig;
 use sotto::model::{AcousticModel, Vocoder};
 use sotto::weights::safetensors::{self, Dtype, OwnedTensor};
@@ -60,12 +60,14 @@ fn tiny_voice(dtype: Dtype) -> Converted {
     .into_iter()
     .map(|(k, v)| (k.to_string(), vec![v]))
     .collect();
-    let meta = VoiceMeta {
+    let draft = Manifest {
+        format_version: FORMAT_VERSION,
         voice_id: "xx_XX-tiny-test".into(),
         language: "xx_XX".into(),
         espeak_voice: "xx".into(),
         phoneme_type: "espeak".into(),
         sample_rate: 16000,
+        num_speakers: config.n_speakers,
         speaker_id_map: BTreeMap::new(),
         phoneme_id_map,
         inference: InferenceDefaults {
@@ -77,8 +79,10 @@ fn tiny_voice(dtype: Dtype) -> Converted {
             onnx: Sha256Digest::of(b"none").to_sri(),
             config: Sha256Digest::of(b"none").to_sri(),
         },
+        model: config,
+        shards: Vec::new(),
     };
-    package(&tensors, config, meta, dtype).unwrap()
+    package(&tensors, draft, dtype).unwrap()
 }
 
 fn load(

@@ -18,11 +18,12 @@
 
 pub mod onnx;
 
+use crate::limits::MAX_SHARD_BYTES;
 use crate::manifest::{self, InferenceDefaults, Manifest, ShardEntry, Source, Stage, TensorEntry};
 use crate::model::config::VitsConfig;
+use crate::weights::HostTensor;
 use crate::weights::integrity::Sha256Digest;
 use crate::weights::safetensors::{self, Dtype, OwnedTensor};
-use crate::weights::{HostTensor, MAX_SHARD_BYTES};
 use onnx::{Graph, Node};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -51,8 +52,12 @@ pub enum ConvertError {
     /// A tensor larger than a shard.
     #[error("tensor {0} is larger than a shard")]
     TensorTooLarge(String),
-    /// Writing the output failed.
-    #[error("cannot write {0}")]
+    /// An input file larger than [`crate::limits::MAX_ONNX_BYTES`] or
+    /// [`crate::limits::MAX_PIPER_CONFIG_BYTES`].
+    #[error("{0} is larger than the converter accepts")]
+    InputTooLarge(String),
+    /// Reading an input or writing the output failed.
+    #[error("cannot read or write {0}")]
     Io(String),
 }
 
@@ -294,7 +299,7 @@ fn infer_config(
     };
     config
         .validate()
-        .map_err(|f| ConvertError::Architecture(f.to_string()))?;
+        .map_err(|e| ConvertError::Architecture(e.field.to_string()))?;
     Ok(config)
 }
 
@@ -382,68 +387,39 @@ pub fn convert(
             "num_symbols differs from the embedding".into(),
         ));
     }
-    let meta = VoiceMeta {
+    let draft = Manifest {
+        format_version: manifest::FORMAT_VERSION,
         voice_id: voice_id.to_string(),
         language: piper.language.code,
         espeak_voice: piper.espeak.voice,
         phoneme_type: piper.phoneme_type,
         sample_rate: piper.audio.sample_rate,
+        num_speakers: config.n_speakers,
         speaker_id_map: piper.speaker_id_map,
         phoneme_id_map: piper.phoneme_id_map,
         inference: piper.inference,
+        model: config,
         source: Source {
             onnx: Sha256Digest::of(onnx_bytes).to_sri(),
             config: Sha256Digest::of(config_bytes).to_sri(),
         },
+        shards: Vec::new(),
     };
-    package(&tensors, config, meta, dtype)
+    package(&tensors, draft, dtype)
 }
 
-/// Everything of a manifest but the model and the shards.
-pub struct VoiceMeta {
-    /// Voice identifier (plain name).
-    pub voice_id: String,
-    /// e.g. `en_US`.
-    pub language: String,
-    /// e.g. `en-us`.
-    pub espeak_voice: String,
-    /// `espeak`.
-    pub phoneme_type: String,
-    /// Hz.
-    pub sample_rate: u32,
-    /// Speaker names.
-    pub speaker_id_map: BTreeMap<String, usize>,
-    /// Phoneme → ids.
-    pub phoneme_id_map: BTreeMap<String, Vec<i64>>,
-    /// Defaults.
-    pub inference: InferenceDefaults,
-    /// Provenance.
-    pub source: Source,
-}
-
-/// Shards named tensors, writes the manifest, and proves the result loads (every tensor used,
-/// every shape right) before returning it.
+/// Shards named tensors into `draft` (a manifest complete but for its `shards`, which are
+/// replaced), and proves the result loads (manifest valid, every tensor used, every shape
+/// right) before returning it.
 pub fn package(
     tensors: &BTreeMap<String, HostTensor>,
-    config: VitsConfig,
-    meta: VoiceMeta,
+    draft: Manifest,
     dtype: Dtype,
 ) -> Result<Converted, ConvertError> {
     let shards = shard(tensors, dtype)?;
     let manifest = Manifest {
-        format_version: manifest::FORMAT_VERSION,
-        voice_id: meta.voice_id,
-        language: meta.language,
-        espeak_voice: meta.espeak_voice,
-        phoneme_type: meta.phoneme_type,
-        sample_rate: meta.sample_rate,
-        num_speakers: config.n_speakers,
-        speaker_id_map: meta.speaker_id_map,
-        phoneme_id_map: meta.phoneme_id_map,
-        inference: meta.inference,
-        model: config,
-        source: meta.source,
         shards: shards.iter().map(|(e, _)| e.clone()).collect(),
+        ..draft
     };
     let mut loader = crate::VoiceLoader::new(manifest.to_json().as_bytes())?;
     for (e, b) in &shards {
@@ -463,15 +439,27 @@ pub fn convert_files(
     out_dir: &std::path::Path,
     dtype: Dtype,
 ) -> Result<Manifest, ConvertError> {
-    let io = |p: &std::path::Path| {
-        ConvertError::Io(
-            p.file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        )
+    // Errors name the file, never its directory.
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
     };
-    let onnx_bytes = std::fs::read(onnx_path).map_err(|_| io(onnx_path))?;
-    let config_bytes = std::fs::read(config_path).map_err(|_| io(config_path))?;
+    let io = |p: &std::path::Path| ConvertError::Io(name(p));
+    // At most `max` bytes are read: a larger file is refused without reading it all.
+    let read = |p: &std::path::Path, max: u64| {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(p)
+            .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+            .map_err(|_| io(p))?;
+        if bytes.len() as u64 > max {
+            return Err(ConvertError::InputTooLarge(name(p)));
+        }
+        Ok(bytes)
+    };
+    let onnx_bytes = read(onnx_path, crate::limits::MAX_ONNX_BYTES)?;
+    let config_bytes = read(config_path, crate::limits::MAX_PIPER_CONFIG_BYTES)?;
     let stem = onnx_path
         .file_name()
         .and_then(|f| f.to_str())

@@ -25,19 +25,16 @@ use flow::Flow;
 use text_encoder::TextEncoder;
 pub use vocoder::Vocoder;
 
-/// Most phoneme ids one call accepts (attention is quadratic in this).
-pub const MAX_IDS: usize = 1024;
-/// Most latent frames one call produces (4096 × 256 samples ≈ 47 s at 22.05 kHz).
-pub const MAX_FRAMES: usize = 4096;
+pub use crate::limits::{MAX_FRAMES, MAX_IDS};
 
 /// Knobs of one synthesis, with Piper's names and meanings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SynthesisOptions {
-    /// Duration multiplier: > 1 speaks slower (0.1..=5).
+    /// Duration multiplier: > 1 speaks slower ([`crate::limits::LENGTH_SCALE`]).
     pub length_scale: f32,
-    /// Prior noise (0..=2); 0 is deterministic.
+    /// Prior noise ([`crate::limits::NOISE_SCALE`]); 0 is deterministic.
     pub noise_scale: f32,
-    /// Duration noise (0..=2); 0 is deterministic.
+    /// Duration noise ([`crate::limits::NOISE_W`]); 0 is deterministic.
     pub noise_w: f32,
     /// Speaker id (0 for single-speaker voices).
     pub speaker: usize,
@@ -46,18 +43,23 @@ pub struct SynthesisOptions {
 }
 
 impl SynthesisOptions {
-    /// Checks every option's range.
+    /// Checks every option's range ([`crate::limits`]); the only place they are checked.
     pub fn validate(&self) -> Result<(), SynthesisError> {
-        let check = |name, v: f32, min, max| {
-            if v.is_finite() && (min..=max).contains(&v) {
+        use crate::limits::{LENGTH_SCALE, NOISE_SCALE, NOISE_W};
+        let check = |name, v: f32, range: std::ops::RangeInclusive<f32>| {
+            if range.contains(&v) {
                 Ok(())
             } else {
-                Err(SynthesisError::OptionOutOfRange { name, min, max })
+                Err(SynthesisError::OptionOutOfRange {
+                    name,
+                    min: *range.start(),
+                    max: *range.end(),
+                })
             }
         };
-        check("length_scale", self.length_scale, 0.1, 5.0)?;
-        check("noise_scale", self.noise_scale, 0.0, 2.0)?;
-        check("noise_w", self.noise_w, 0.0, 2.0)
+        check("length_scale", self.length_scale, LENGTH_SCALE)?;
+        check("noise_scale", self.noise_scale, NOISE_SCALE)?;
+        check("noise_w", self.noise_w, NOISE_W)
     }
 }
 

@@ -17,7 +17,7 @@ use safetensors::{Dtype, FormatError};
 use std::collections::BTreeMap;
 
 /// Largest shard accepted, in bytes (also the converter's split size).
-pub const MAX_SHARD_BYTES: u64 = 16 * 1024 * 1024;
+pub const MAX_SHARD_BYTES: u64 = crate::limits::MAX_SHARD_BYTES;
 
 /// Refusals of model bytes. Each names the shard (its manifest file name) or the tensor.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -15,13 +15,13 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use std::fmt;
 
 /// The largest header accepted (upstream uses 100 MB; a voice shard's header is a few KiB).
-pub const MAX_HEADER_BYTES: usize = 1 << 20;
+pub const MAX_HEADER_BYTES: usize = crate::limits::MAX_HEADER_BYTES;
 /// Bytes of the length prefix.
 const N_LEN: usize = 8;
 /// The largest rank accepted.
-const MAX_RANK: usize = 8;
+const MAX_RANK: usize = crate::limits::MAX_TENSOR_RANK;
 /// The longest tensor name accepted.
-pub const MAX_NAME_LEN: usize = 128;
+pub const MAX_NAME_LEN: usize = crate::limits::MAX_TENSOR_NAME_LEN;
 
 /// Element type of a stored tensor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

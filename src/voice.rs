@@ -1,0 +1,186 @@
+//! A voice: [`VoiceLoader`] collects the manifest and shards (each verified on arrival, see
+//! [`crate::weights`]), [`Voice`] holds both stages on one device and speaks.
+
+use crate::ids::{self, PhonemeIdMap};
+use crate::manifest::{self, Manifest, ShardEntry};
+use crate::model::{self, AcousticModel, SynthesisOptions, Vocoder};
+use crate::weights::{TensorStore, WeightsError};
+use crate::{Audio, Device, Result, rng, text};
+use std::collections::BTreeMap;
+
+/// A loaded voice: both stages on one device, plus its phoneme table.
+#[derive(Debug, Clone)]
+pub struct Voice {
+    manifest: Manifest,
+    phonemes: PhonemeIdMap,
+    acoustic: AcousticModel,
+    vocoder: Vocoder,
+}
+
+/// Collects a voice's shards (each verified on arrival), then builds the [`Voice`].
+#[derive(Debug)]
+pub struct VoiceLoader {
+    manifest: Manifest,
+    store: TensorStore,
+}
+
+impl VoiceLoader {
+    /// Starts from manifest bytes (parsed and validated).
+    pub fn new(manifest_bytes: &[u8]) -> Result<Self> {
+        let manifest = Manifest::parse(manifest_bytes)?;
+        if manifest.num_speakers > 1 {
+            return Err(manifest::ManifestError::InvalidField(
+                "num_speakers (multi-speaker voices are not supported yet)",
+            )
+            .into());
+        }
+        let store = TensorStore::expecting(&manifest.shards);
+        Ok(Self { manifest, store })
+    }
+
+    /// The validated manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The shards still to supply, in manifest order.
+    pub fn shards(&self) -> &[ShardEntry] {
+        &self.manifest.shards
+    }
+
+    /// Supplies one shard's bytes: size and SHA-256 are checked before parsing.
+    pub fn add_shard(&mut self, file: &str, bytes: &[u8]) -> Result<()> {
+        let entry = self
+            .manifest
+            .shards
+            .iter()
+            .find(|s| s.file == file)
+            .ok_or_else(|| WeightsError::UnexpectedShard {
+                shard: if manifest::is_plain_name(file) {
+                    file.to_string()
+                } else {
+                    "<unlisted>".into()
+                },
+            })?
+            .clone();
+        self.store.add_shard(&entry, bytes)?;
+        Ok(())
+    }
+
+    /// Builds both stages on `device`; every tensor must be used, with the right shape.
+    pub fn finish(mut self, device: &Device) -> Result<Voice> {
+        self.store.check_complete()?;
+        let c = &self.manifest.model;
+        let acoustic = AcousticModel::load(&mut self.store, c, device)?;
+        let vocoder = Vocoder::load(&mut self.store, c, device)?;
+        self.store.finish()?;
+        let phonemes = self
+            .manifest
+            .phoneme_ids()
+            .ok_or(manifest::ManifestError::InvalidField("phoneme_id_map"))?;
+        Ok(Voice {
+            manifest: self.manifest,
+            phonemes,
+            acoustic,
+            vocoder,
+        })
+    }
+}
+
+impl Voice {
+    /// Loads `manifest.json` and its shards from a directory (native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn load_dir(dir: &std::path::Path, device: &Device) -> Result<Self> {
+        let read = |name: &str| {
+            std::fs::read(dir.join(name)).map_err(|_| WeightsError::Unreadable {
+                shard: name.to_string(),
+            })
+        };
+        let mut loader = VoiceLoader::new(&read("manifest.json")?)?;
+        let files: Vec<String> = loader.shards().iter().map(|s| s.file.clone()).collect();
+        for f in files {
+            // `f` passed `is_plain_name`: no separators, no `..`, so it stays inside `dir`.
+            loader.add_shard(&f, &read(&f)?)?;
+        }
+        loader.finish(device)
+    }
+
+    /// The manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The voice's Piper defaults, seed 0.
+    pub fn default_options(&self) -> SynthesisOptions {
+        let i = self.manifest.inference;
+        SynthesisOptions {
+            length_scale: i.length_scale,
+            noise_scale: i.noise_scale,
+            noise_w: i.noise_w,
+            speaker: 0,
+            seed: 0,
+        }
+    }
+
+    /// Phoneme ids → audio.
+    pub async fn synthesize_ids(&self, ids: &[i64], opts: &SynthesisOptions) -> Result<Audio> {
+        let z = self.acoustic_latent(ids, opts).await?;
+        self.vocode(z).await
+    }
+
+    /// Stage 1 alone: phoneme ids → latent frames `[1, inter, frames]` (still on the device).
+    pub async fn acoustic_latent(
+        &self,
+        ids: &[i64],
+        opts: &SynthesisOptions,
+    ) -> Result<burn::tensor::Tensor<3>> {
+        let mut rng = rng::Normal::new(opts.seed);
+        Ok(self.acoustic.latent(ids, opts, &mut rng).await?)
+    }
+
+    /// Stage 2 alone: latent frames → audio.
+    pub async fn vocode(&self, z: burn::tensor::Tensor<3>) -> Result<Audio> {
+        let wav = self.vocoder.forward(z).reshape([-1]);
+        let samples = model::to_host::<1>(wav).await?;
+        Ok(Audio {
+            samples,
+            sample_rate: self.manifest.sample_rate,
+        })
+    }
+
+    /// Piper phoneme text (e.g. `həlˈoʊ wˈɜːld.`) → audio, plus phonemes the voice lacks.
+    pub async fn speak_phonemes(
+        &self,
+        phonemes: &str,
+        opts: &SynthesisOptions,
+    ) -> Result<(Audio, BTreeMap<char, usize>)> {
+        let p = ids::phonemes_to_ids(phonemes, &self.phonemes);
+        Ok((self.synthesize_ids(&p.ids, opts).await?, p.missing))
+    }
+
+    /// Text → audio: validated, normalized and phonemized sentence by sentence
+    /// ([`text::phonemize_with`], with `lexicon` overriding built-in pronunciations), each
+    /// sentence synthesized and the audio concatenated.
+    pub async fn speak_text(
+        &self,
+        text: &str,
+        limits: &text::TextLimits,
+        lexicon: &text::Lexicon,
+        opts: &SynthesisOptions,
+    ) -> Result<Audio> {
+        let mut samples = Vec::new();
+        for sentence in text::phonemize_with(text, limits, lexicon)? {
+            let (audio, _missing) = self.speak_phonemes(&sentence.phonemes, opts).await?;
+            samples.extend_from_slice(&audio.samples);
+        }
+        Ok(Audio {
+            samples,
+            sample_rate: self.manifest.sample_rate,
+        })
+    }
+
+    /// Phoneme text → ids with this voice's table.
+    pub fn phoneme_ids(&self, phonemes: &str) -> ids::PhonemeIds {
+        ids::phonemes_to_ids(phonemes, &self.phonemes)
+    }
+}
