@@ -1,10 +1,13 @@
 //! Just enough of the ONNX protobuf (`onnx/onnx.proto`) to read a Piper export: the graph's
-//! nodes (names, op types, inputs, integer attributes) and its initializers.
+//! nodes (names, op types, inputs, integer attributes) and its float initializers.
 //!
-//! Protobuf wire format: each field is a varint key `(field_number << 3) | wire_type`, then a
-//! varint (0), 8 bytes (1), a length-prefixed payload (2) or 4 bytes (5). Every read is bounds
-//! checked; anything unexpected is an error, never a panic.
+//! The messages are declared by hand with `prost` (no protoc, only the fields read here; every
+//! other field, nested graphs and tensors in attributes included, is skipped undecoded). Input
+//! is bounded before decoding ([`crate::limits::MAX_ONNX_BYTES`]); prost bounds-checks every
+//! length and limits nesting; anything malformed is an error, never a panic.
 
+use crate::limits::MAX_ONNX_BYTES;
+use prost::Message;
 use std::collections::BTreeMap;
 
 /// A malformed or unsupported ONNX file.
@@ -21,95 +24,62 @@ pub enum OnnxError {
     UnsupportedTensor(String),
 }
 
-enum Wire<'a> {
-    Varint(u64),
-    Fixed64,
-    Bytes(&'a [u8]),
-    Fixed32(u32),
+/// `ModelProto`: only its graph.
+#[derive(Clone, PartialEq, Message)]
+struct ModelProto {
+    #[prost(message, optional, tag = "7")]
+    graph: Option<GraphProto>,
 }
 
-struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
+/// `GraphProto`: nodes and initializers.
+#[derive(Clone, PartialEq, Message)]
+struct GraphProto {
+    #[prost(message, repeated, tag = "1")]
+    node: Vec<NodeProto>,
+    #[prost(message, repeated, tag = "5")]
+    initializer: Vec<TensorProto>,
 }
 
-impl<'a> Reader<'a> {
-    fn new(buf: &'a [u8]) -> Self {
-        Self { buf, pos: 0 }
-    }
-
-    fn varint(&mut self) -> Result<u64, OnnxError> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = *self
-                .buf
-                .get(self.pos)
-                .ok_or(OnnxError::Malformed("truncated varint"))?;
-            self.pos += 1;
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(OnnxError::Malformed("varint too long"))
-    }
-
-    fn take(&mut self, n: usize) -> Result<&'a [u8], OnnxError> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .ok_or(OnnxError::Malformed("length overflow"))?;
-        let s = self
-            .buf
-            .get(self.pos..end)
-            .ok_or(OnnxError::Malformed("truncated field"))?;
-        self.pos = end;
-        Ok(s)
-    }
-
-    fn field(&mut self) -> Result<Option<(u64, Wire<'a>)>, OnnxError> {
-        if self.pos >= self.buf.len() {
-            return Ok(None);
-        }
-        let key = self.varint()?;
-        let value = match key & 7 {
-            0 => Wire::Varint(self.varint()?),
-            1 => {
-                self.take(8)?;
-                Wire::Fixed64
-            }
-            2 => {
-                let n =
-                    usize::try_from(self.varint()?).map_err(|_| OnnxError::Malformed("length"))?;
-                Wire::Bytes(self.take(n)?)
-            }
-            5 => {
-                let b = self.take(4)?;
-                Wire::Fixed32(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            }
-            _ => return Err(OnnxError::Malformed("unsupported wire type")),
-        };
-        Ok(Some((key >> 3, value)))
-    }
+/// `NodeProto`.
+#[derive(Clone, PartialEq, Message)]
+struct NodeProto {
+    #[prost(string, repeated, tag = "1")]
+    input: Vec<String>,
+    #[prost(string, optional, tag = "3")]
+    name: Option<String>,
+    #[prost(string, optional, tag = "4")]
+    op_type: Option<String>,
+    #[prost(message, repeated, tag = "5")]
+    attribute: Vec<AttributeProto>,
 }
 
-fn string(b: &[u8]) -> Result<String, OnnxError> {
-    String::from_utf8(b.to_vec()).map_err(|_| OnnxError::Malformed("non-UTF-8 string"))
+/// `AttributeProto`: the integer forms only (`i`, `ints`).
+#[derive(Clone, PartialEq, Message)]
+struct AttributeProto {
+    #[prost(string, optional, tag = "1")]
+    name: Option<String>,
+    #[prost(int64, optional, tag = "3")]
+    i: Option<i64>,
+    #[prost(int64, repeated, tag = "8")]
+    ints: Vec<i64>,
 }
 
-/// Repeated int64: packed (bytes of varints) or one varint per field.
-fn push_ints(out: &mut Vec<i64>, w: Wire<'_>) -> Result<(), OnnxError> {
-    match w {
-        Wire::Varint(v) => out.push(v as i64),
-        Wire::Bytes(b) => {
-            let mut r = Reader::new(b);
-            while r.pos < b.len() {
-                out.push(r.varint()? as i64);
-            }
-        }
-        _ => return Err(OnnxError::Malformed("bad repeated int64")),
-    }
-    Ok(())
+/// `TensorProto`: shape, type, name and in-file data.
+#[derive(Clone, PartialEq, Message)]
+struct TensorProto {
+    #[prost(int64, repeated, tag = "1")]
+    dims: Vec<i64>,
+    #[prost(int32, optional, tag = "2")]
+    data_type: Option<i32>,
+    #[prost(float, repeated, tag = "4")]
+    float_data: Vec<f32>,
+    #[prost(string, optional, tag = "8")]
+    name: Option<String>,
+    #[prost(bytes = "vec", optional, tag = "9")]
+    raw_data: Option<Vec<u8>>,
+    /// `DataLocation`: 0 default (in the file), 1 external.
+    #[prost(int32, optional, tag = "14")]
+    data_location: Option<i32>,
 }
 
 /// A graph node.
@@ -149,116 +119,73 @@ pub struct Graph {
 
 /// Parses an ONNX model file.
 pub fn parse_model(bytes: &[u8]) -> Result<Graph, OnnxError> {
-    let mut r = Reader::new(bytes);
-    let mut graph = None;
-    while let Some((f, w)) = r.field()? {
-        if let (7, Wire::Bytes(b)) = (f, w) {
-            graph = Some(parse_graph(b)?);
-        }
+    if bytes.len() as u64 > MAX_ONNX_BYTES {
+        return Err(OnnxError::Malformed("larger than the converter accepts"));
     }
-    graph.ok_or(OnnxError::NoGraph)
+    // prost's message names internal details; the position is not worth a user's time.
+    let model = ModelProto::decode(bytes).map_err(|_| OnnxError::Malformed("invalid protobuf"))?;
+    let graph = model.graph.ok_or(OnnxError::NoGraph)?;
+    Ok(Graph {
+        nodes: graph.node.into_iter().map(node).collect(),
+        initializers: graph
+            .initializer
+            .into_iter()
+            .map(initializer)
+            .collect::<Result<_, _>>()?,
+    })
 }
 
-fn parse_graph(b: &[u8]) -> Result<Graph, OnnxError> {
-    let mut g = Graph::default();
-    let mut r = Reader::new(b);
-    while let Some((f, w)) = r.field()? {
-        match (f, w) {
-            (1, Wire::Bytes(b)) => g.nodes.push(parse_node(b)?),
-            (5, Wire::Bytes(b)) => g.initializers.push(parse_tensor(b)?),
-            _ => {}
+fn node(n: NodeProto) -> Node {
+    let mut ints = BTreeMap::new();
+    for a in n.attribute {
+        let mut values: Vec<i64> = a.i.into_iter().collect();
+        values.extend(a.ints);
+        if !values.is_empty() {
+            ints.insert(a.name.unwrap_or_default(), values);
         }
     }
-    Ok(g)
+    Node {
+        name: n.name.unwrap_or_default(),
+        op_type: n.op_type.unwrap_or_default(),
+        inputs: n.input,
+        ints,
+    }
 }
 
-fn parse_node(b: &[u8]) -> Result<Node, OnnxError> {
-    let mut n = Node::default();
-    let mut r = Reader::new(b);
-    while let Some((f, w)) = r.field()? {
-        match (f, w) {
-            (1, Wire::Bytes(b)) => n.inputs.push(string(b)?),
-            (3, Wire::Bytes(b)) => n.name = string(b)?,
-            (4, Wire::Bytes(b)) => n.op_type = string(b)?,
-            (5, Wire::Bytes(b)) => {
-                let (name, ints) = parse_attribute(b)?;
-                if !ints.is_empty() {
-                    n.ints.insert(name, ints);
-                }
-            }
-            _ => {}
-        }
+fn initializer(t: TensorProto) -> Result<Initializer, OnnxError> {
+    let name = t.name.unwrap_or_default();
+    if t.data_location == Some(1) {
+        return Err(OnnxError::UnsupportedTensor(name));
     }
-    Ok(n)
-}
-
-fn parse_attribute(b: &[u8]) -> Result<(String, Vec<i64>), OnnxError> {
-    let mut name = String::new();
-    let mut ints = Vec::new();
-    let mut r = Reader::new(b);
-    while let Some((f, w)) = r.field()? {
-        match (f, w) {
-            (1, Wire::Bytes(b)) => name = string(b)?,
-            (3, Wire::Varint(v)) => ints.push(v as i64),
-            (8, w) => push_ints(&mut ints, w)?,
-            _ => {}
-        }
-    }
-    Ok((name, ints))
-}
-
-fn parse_tensor(b: &[u8]) -> Result<Initializer, OnnxError> {
-    let mut t = Initializer {
-        name: String::new(),
-        data_type: 0,
-        dims: vec![],
-        floats: vec![],
-    };
-    let mut dims = Vec::new();
-    let mut raw: Option<&[u8]> = None;
-    let mut float_data: Vec<f32> = Vec::new();
-    let mut external = false;
-    let mut r = Reader::new(b);
-    while let Some((f, w)) = r.field()? {
-        match (f, w) {
-            (1, w) => push_ints(&mut dims, w)?,
-            (2, Wire::Varint(v)) => t.data_type = v as i64,
-            (4, Wire::Bytes(b)) => float_data.extend(
-                b.chunks_exact(4)
-                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])),
-            ),
-            (4, Wire::Fixed32(v)) => float_data.push(f32::from_bits(v)),
-            (8, Wire::Bytes(b)) => t.name = string(b)?,
-            (9, Wire::Bytes(b)) => raw = Some(b),
-            (14, Wire::Varint(1)) => external = true,
-            _ => {}
-        }
-    }
-    if external {
-        return Err(OnnxError::UnsupportedTensor(t.name));
-    }
-    t.dims = dims
+    let dims = t
+        .dims
         .into_iter()
         .map(|d| usize::try_from(d).map_err(|_| OnnxError::Malformed("negative dim")))
-        .collect::<Result<_, _>>()?;
-    if t.data_type == 1 {
-        let n = t
-            .dims
+        .collect::<Result<Vec<_>, _>>()?;
+    let data_type = i64::from(t.data_type.unwrap_or(0));
+    let mut floats = vec![];
+    if data_type == 1 {
+        let n = dims
             .iter()
             .try_fold(1usize, |a, &d| a.checked_mul(d))
             .ok_or(OnnxError::Malformed("shape overflow"))?;
-        t.floats = match raw {
+        floats = match t.raw_data {
             Some(b) => b
                 .chunks_exact(4)
                 .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                 .collect(),
-            None => float_data,
+            None => t.float_data,
         };
-        if t.floats.len() != n {
-            return Err(OnnxError::UnsupportedTensor(t.name));
+        if floats.len() != n {
+            return Err(OnnxError::UnsupportedTensor(name));
         }
     }
-    Ok(t)
+    Ok(Initializer {
+        name,
+        data_type,
+        dims,
+        floats,
+    })
 }
 
 #[cfg(test)]

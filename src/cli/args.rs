@@ -1,0 +1,276 @@
+//! The command line's grammar (clap derive): every command, option and its help text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Private neural text-to-speech: convert a Piper voice, speak text, phonemes or ids.
+///
+/// Errors are one line naming what failed, never a path or the input text. Exit status: 0
+/// done, 1 refused (input, voice or a line of normalize/phonemize), 2 usage.
+#[derive(Debug, Parser)]
+#[command(
+    name = "sotto",
+    version,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert a Piper voice (VOICE.onnx + VOICE.onnx.json) into manifest.json + shards.
+    Convert(ConvertArgs),
+    /// Speak text, phonemes or ids to a WAV file (or raw f32 samples, or stdout).
+    Speak(SpeakArgs),
+    /// Stdin lines → spoken-form text, one output line per input line.
+    Normalize,
+    /// Stdin lines → Piper phoneme text (sentences joined by a space), one line per line.
+    Phonemize(PhonemizeArgs),
+    /// Time loading and synthesis of id lines; prints JSON.
+    Bench(BenchArgs),
+}
+
+/// `sotto convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The Piper ONNX export (its file name, less `.onnx`, becomes the voice id).
+    #[arg(value_name = "VOICE.onnx")]
+    pub onnx: PathBuf,
+    /// Piper's config beside it.
+    #[arg(value_name = "VOICE.onnx.json")]
+    pub config: PathBuf,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Stored element type of the shards (f16 halves the download; computation stays f32).
+    #[arg(long, value_enum, default_value_t = ShardDtype::F32)]
+    pub dtype: ShardDtype,
+}
+
+/// Element type of converted shards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShardDtype {
+    /// IEEE binary32.
+    F32,
+    /// IEEE binary16.
+    F16,
+}
+
+/// `sotto speak`.
+#[derive(Debug, Args)]
+pub struct SpeakArgs {
+    /// Voice directory (manifest.json + shards).
+    #[arg(long, value_name = "DIR")]
+    pub voice: PathBuf,
+    /// Output: FILE.wav (16-bit WAV), FILE.f32 (raw little-endian f32 samples) or `-` (WAV on
+    /// stdout).
+    #[arg(long, value_name = "FILE", value_parser = parse_output)]
+    pub out: Output,
+    /// What to say (none given: the text is read from stdin).
+    #[command(flatten)]
+    pub input: SpeakInput,
+    /// Pronunciation overrides: `word<TAB>phonemes` lines (`#` starts a comment line).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// Inference knobs (default: the voice's own).
+    #[command(flatten)]
+    pub options: OptionArgs,
+}
+
+/// At most one source of input for `speak`.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct SpeakInput {
+    /// Text to speak.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// A UTF-8 file holding the text to speak.
+    #[arg(long, value_name = "FILE")]
+    pub text_file: Option<PathBuf>,
+    /// Piper phoneme text (espeak-ng IPA as piper-phonemize prints it), e.g. "həlˈoʊ wˈɜːld."
+    #[arg(long, value_name = "IPA")]
+    pub phonemes: Option<String>,
+    /// The ids Piper would feed its ONNX model, comma-separated: 1,0,20,...
+    #[arg(long, value_name = "LIST", value_parser = parse_ids)]
+    pub ids: Option<Ids>,
+}
+
+/// Synthesis options; ranges are checked by `SynthesisOptions::validate`, not here.
+#[derive(Debug, Args)]
+pub struct OptionArgs {
+    /// Phoneme duration multiplier (> 1 is slower).
+    #[arg(long, value_name = "X")]
+    pub length_scale: Option<f32>,
+    /// Prior noise (variation in voice); 0 is deterministic.
+    #[arg(long, value_name = "X")]
+    pub noise_scale: Option<f32>,
+    /// Duration noise (variation in rhythm); 0 is deterministic.
+    #[arg(long, value_name = "X")]
+    pub noise_w: Option<f32>,
+    /// Speaker id.
+    #[arg(long, value_name = "N")]
+    pub speaker: Option<usize>,
+    /// Seed of the noise generator (same seed, same samples).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+/// `sotto phonemize`.
+#[derive(Debug, Args)]
+pub struct PhonemizeArgs {
+    /// Pronunciation overrides: `word<TAB>phonemes` lines (`#` starts a comment line).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// Each line is one word, pronounced by the letter-to-sound rules alone (evaluation).
+    #[arg(long)]
+    pub lts: bool,
+}
+
+/// `sotto bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Voice directory.
+    #[arg(long, value_name = "DIR")]
+    pub voice: PathBuf,
+    /// One comma-separated id list per line.
+    #[arg(long, value_name = "FILE")]
+    pub ids_file: PathBuf,
+    /// Timed runs per line (after one warm-up).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub runs: usize,
+}
+
+/// Where `speak` writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// `-`: WAV on stdout.
+    Stdout,
+    /// A file; `.f32` means raw samples, anything else WAV.
+    File(PathBuf),
+}
+
+fn parse_output(s: &str) -> Result<Output, String> {
+    match s {
+        "-" => Ok(Output::Stdout),
+        "" => Err("an empty output name".into()),
+        _ => Ok(Output::File(PathBuf::from(s))),
+    }
+}
+
+/// A parsed `--ids` list (a newtype: clap would read a bare `Vec` as repeated values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ids(pub Vec<i64>);
+
+fn parse_ids(s: &str) -> Result<Ids, String> {
+    sotto::ids::parse_id_list(s)
+        .map(Ids)
+        .ok_or_else(|| "expected comma-separated integers".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("sotto").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn speak_reads_every_option() {
+        let cli = parse(&[
+            "speak",
+            "--voice",
+            "v",
+            "--out",
+            "-",
+            "--ids",
+            "1,0,2",
+            "--length-scale",
+            "1.5",
+            "--noise-scale",
+            "0",
+            "--noise-w",
+            "0.5",
+            "--speaker",
+            "0",
+            "--seed",
+            "7",
+        ])
+        .unwrap();
+        let Command::Speak(a) = cli.command else {
+            panic!("not speak")
+        };
+        assert_eq!(a.out, Output::Stdout);
+        assert_eq!(a.input.ids, Some(Ids(vec![1, 0, 2])));
+        assert_eq!(a.options.length_scale, Some(1.5));
+        assert_eq!(a.options.seed, Some(7));
+    }
+
+    #[test]
+    fn usage_errors_are_refused_by_the_parser() {
+        for bad in [
+            &[
+                "speak",
+                "--voice",
+                "v",
+                "--out",
+                "x.wav",
+                "--text",
+                "a",
+                "--phonemes",
+                "b",
+            ][..],
+            &["speak", "--voice", "v", "--out", "x.wav", "--ids", "1,x"],
+            &["speak", "--voice", "v", "--out", "x.wav", "--seed", "-1"],
+            &["speak", "--voice", "v"],
+            &["convert", "a.onnx", "--out", "d"],
+            &[
+                "convert",
+                "a.onnx",
+                "a.onnx.json",
+                "--out",
+                "d",
+                "--dtype",
+                "f64",
+            ],
+            &["bench", "--voice", "v", "--ids-file", "f", "--runs", "x"],
+            &["normalize", "extra"],
+            &["unknown"],
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn help_and_version_exit_zero() {
+        for args in [
+            &["--help"][..],
+            &["--version"],
+            &["speak", "--help"],
+            &["help"],
+        ] {
+            let e = parse(args).unwrap_err();
+            assert_eq!(e.exit_code(), 0, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn phonemize_lts_is_a_flag() {
+        let Command::Phonemize(a) = parse(&["phonemize", "--lts"]).unwrap().command else {
+            panic!("not phonemize")
+        };
+        assert!(a.lts && a.lexicon.is_none());
+    }
+}
