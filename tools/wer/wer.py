@@ -12,10 +12,10 @@ usage: wer.py [--sentences F --references F] [--plain F --plain-references F]
               [--work DIR] [--seed N] [--systems sotto,piper]
 
 Setup (see tools/wer/requirements.txt):
-  python3 -m venv /work/scratch/wervenv
-  /work/scratch/wervenv/bin/pip install -r tools/wer/requirements.txt
+  python3 -m venv target/wervenv
+  target/wervenv/bin/pip install -r tools/wer/requirements.txt
   cargo build --release
-  /work/scratch/wervenv/bin/python tools/wer/wer.py
+  target/wervenv/bin/python tools/wer/wer.py
 """
 
 import argparse
