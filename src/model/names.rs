@@ -84,33 +84,32 @@ mod tests {
     }
 
     #[test]
-    fn most_paths_are_already_upstream_names() {
-        assert_eq!(
-            name("enc_p.encoder.attn_layers.0.conv_q.weight"),
-            "enc_p.encoder.attn_layers.0.conv_q.weight"
-        );
-        assert_eq!(name("dec.ups.2.bias"), "dec.ups.2.bias");
-        assert_eq!(name("dp.convs.norms_1.0.gamma"), "dp.convs.norms_1.0.gamma");
-    }
-
-    #[test]
-    fn lists_with_flips_are_renumbered() {
-        assert_eq!(name("dp.elementwise_affine.m"), "dp.flows.0.m");
-        assert_eq!(name("dp.conv_flows.0.pre.weight"), "dp.flows.3.pre.weight");
-        assert_eq!(
-            name("dp.conv_flows.2.convs.convs_sep.1.bias"),
-            "dp.flows.7.convs.convs_sep.1.bias"
-        );
-        assert_eq!(name("flow.couplings.0.post.bias"), "flow.flows.0.post.bias");
-        assert_eq!(
-            name("flow.couplings.3.enc.in_layers.1.weight"),
-            "flow.flows.6.enc.in_layers.1.weight"
-        );
-    }
-
-    #[test]
-    fn a_prefix_only_matches_whole_segments() {
-        assert_eq!(name("dp.conv_flowsx.0.w"), "dp.conv_flowsx.0.w");
-        assert_eq!(name("flow.couplings"), "flow.couplings");
+    fn paths_map_to_upstream_names() {
+        for (ours, upstream) in [
+            // Unchanged: field names mirror upstream.
+            (
+                "enc_p.encoder.attn_layers.0.conv_q.weight",
+                "enc_p.encoder.attn_layers.0.conv_q.weight",
+            ),
+            ("dec.ups.2.bias", "dec.ups.2.bias"),
+            ("dp.convs.norms_1.0.gamma", "dp.convs.norms_1.0.gamma"),
+            // Renumbered around upstream's `Flip`s.
+            ("dp.elementwise_affine.m", "dp.flows.0.m"),
+            ("dp.conv_flows.0.pre.weight", "dp.flows.3.pre.weight"),
+            (
+                "dp.conv_flows.2.convs.convs_sep.1.bias",
+                "dp.flows.7.convs.convs_sep.1.bias",
+            ),
+            ("flow.couplings.0.post.bias", "flow.flows.0.post.bias"),
+            (
+                "flow.couplings.3.enc.in_layers.1.weight",
+                "flow.flows.6.enc.in_layers.1.weight",
+            ),
+            // A prefix only matches whole segments.
+            ("dp.conv_flowsx.0.w", "dp.conv_flowsx.0.w"),
+            ("flow.couplings", "flow.couplings"),
+        ] {
+            assert_eq!(name(ours), upstream, "{ours}");
+        }
     }
 }

@@ -342,6 +342,7 @@ mod tests {
             parse(&file("{\"__metadata__\":{\"k\":1}}", &[])),
             Err(FormatError::InvalidHeader)
         );
+        // An unknown entry field: the crate ignores it, Sotto's layer refuses it.
         let extra = r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":1}}"#;
         assert_eq!(
             parse(&file(extra, &[0; 4])),
@@ -349,6 +350,7 @@ mod tests {
         );
     }
 
+    /// The crate alone would accept this (its map keeps the last entry): Sotto's layer refuses.
     #[test]
     fn duplicate_name() {
         let h = r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#;
@@ -379,6 +381,7 @@ mod tests {
         );
     }
 
+    /// Layout refusals: these come from the `safetensors` crate's validation.
     #[test]
     fn invalid_offsets_mismatch_overlap_gap_trailing() {
         let wrong_len = r#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#;
