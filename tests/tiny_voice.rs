@@ -96,6 +96,17 @@ fn the_architecture_needs_upstream_names() {
         w["dp.flows.3.convs.convs_sep.1.weight"].shape,
         vec![8, 1, 3]
     );
+
+    // HiFi-GAN residual blocks of type "1" (dilated `convs1`, plain `convs2`, 3 steps each).
+    let v1 = VitsConfig {
+        resblock: "1".into(),
+        resblock_dilation_sizes: vec![vec![1, 3, 5], vec![1, 3, 5]],
+        ..tiny_config()
+    };
+    let w = random_weights(&v1, 1);
+    assert_eq!(w["dec.resblocks.3.convs1.2.weight"].shape, vec![4, 4, 5]);
+    assert_eq!(w["dec.resblocks.0.convs2.2.bias"].shape, vec![8]);
+    assert!(!w.contains_key("dec.resblocks.0.convs.0.weight"));
 }
 
 fn tiny_voice(dtype: Dtype) -> Converted {
