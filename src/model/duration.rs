@@ -88,8 +88,6 @@ pub struct DurationPredictor {
     bins: usize,
     tail_bound: f32,
     filter: usize,
-    #[module(skip)]
-    device: Device,
 }
 
 impl DurationPredictor {
@@ -114,7 +112,6 @@ impl DurationPredictor {
             bins: c.dp_num_bins,
             tail_bound: c.dp_tail_bound,
             filter: f,
-            device: device.clone(),
         }
     }
 
@@ -126,6 +123,7 @@ impl DurationPredictor {
         noise: [Vec<f32>; 2],
     ) -> Result<Vec<f32>, SynthesisError> {
         let t = x.dims()[2];
+        let device = x.device();
         let g = self
             .proj
             .forward(self.convs.forward(self.pre.forward(x), None));
@@ -135,7 +133,7 @@ impl DurationPredictor {
         let k = self.bins;
         for flow in self.conv_flows.iter().rev() {
             std::mem::swap(&mut z0, &mut z1); // Flip
-            let x0 = Tensor::<3>::from_data(TensorData::new(z0.clone(), [1, 1, t]), &self.device);
+            let x0 = Tensor::<3>::from_data(TensorData::new(z0.clone(), [1, 1, t]), &device);
             let h = flow
                 .proj
                 .forward(flow.convs.forward(flow.pre.forward(x0), Some(g.clone())));

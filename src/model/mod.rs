@@ -115,8 +115,6 @@ pub struct AcousticModel {
     flow: Flow,
     #[module(skip)]
     config: VitsConfig,
-    #[module(skip)]
-    device: Device,
 }
 
 impl AcousticModel {
@@ -127,7 +125,6 @@ impl AcousticModel {
             dp: DurationPredictor::init(config, device),
             flow: Flow::init(config, device),
             config: config.clone(),
-            device: device.clone(),
         }
     }
 
@@ -174,8 +171,10 @@ impl AcousticModel {
     ) -> Result<(Vec<usize>, text_encoder::Encoded), SynthesisError> {
         self.check(ids, opts)?;
         let t = ids.len();
-        let ids_t =
-            Tensor::<2, Int>::from_data(TensorData::new(ids.to_vec(), [1, t]), &self.device);
+        let ids_t = Tensor::<2, Int>::from_data(
+            TensorData::new(ids.to_vec(), [1, t]),
+            &self.enc_p.device(),
+        );
         let enc = self.enc_p.forward(ids_t);
         let noise = [rng.vec(t, opts.noise_w), rng.vec(t, opts.noise_w)];
         let logw = self.dp.forward(enc.x.clone(), noise).await?;
@@ -202,9 +201,10 @@ impl AcousticModel {
         rng: &mut Normal,
     ) -> Result<Tensor<3>, SynthesisError> {
         let (durations, enc) = self.durations(ids, opts, rng).await?;
+        let device = enc.m_p.device();
         let index = frame_index(&durations)?;
         let frames = index.len();
-        let idx = Tensor::<1, Int>::from_data(TensorData::new(index, [frames]), &self.device);
+        let idx = Tensor::<1, Int>::from_data(TensorData::new(index, [frames]), &device);
         let m_p = enc.m_p.select(2, idx.clone());
         let mut z_p = m_p;
         if opts.noise_scale > 0.0 {
@@ -212,7 +212,7 @@ impl AcousticModel {
             let c = self.config.inter_channels;
             let eps = Tensor::<3>::from_data(
                 TensorData::new(rng.vec(c * frames, opts.noise_scale), [1, c, frames]),
-                &self.device,
+                &device,
             );
             z_p = z_p + eps * logs_p.exp();
         }

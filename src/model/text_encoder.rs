@@ -167,6 +167,11 @@ impl TextEncoder {
         }
     }
 
+    /// The device the weights live on.
+    pub fn device(&self) -> Device {
+        self.emb.weight.val().device()
+    }
+
     /// `ids: [1, t]` (already range-checked) → encoder output and prior statistics.
     pub fn forward(&self, ids: Tensor<2, Int>) -> Encoded {
         let [_, t] = ids.dims();
