@@ -1,12 +1,16 @@
 //! End to end on a tiny random-weight voice: package → load (verified) → synthesize, and every
 //! way a shard can be corrupted is refused with an error naming it.
+//!
+//! The random voice is written as real safetensors shards plus a manifest (`package`), so every
+//! test loads it through the same verified path as a real voice.
 
 use sotto::convert::{Converted, package};
 use sotto::manifest::{FORMAT_VERSION, InferenceDefaults, Manifest, Source};
 use sotto::model::config::VitsConfig;
-use sotto::model::{AcousticModel, Vocoder};
+use sotto::model::{AcousticModel, Vocoder, parameter_shapes};
+use sotto::rng::Normal;
 use sotto::weights::safetensors::{self, Dtype, OwnedTensor};
-use sotto::weights::{TensorStore, WeightsError, integrity::Sha256Digest};
+use sotto::weights::{HostTensor, WeightsError, integrity::Sha256Digest};
 use sotto::{Error, SynthesisError, SynthesisOptions, VoiceLoader, backend};
 use std::collections::BTreeMap;
 
@@ -41,13 +45,73 @@ fn tiny_config() -> VitsConfig {
     }
 }
 
+/// Random weights for every tensor the architecture needs: N(0, 0.1²), LayerNorm gammas 1.
+fn random_weights(config: &VitsConfig, seed: u64) -> BTreeMap<String, HostTensor> {
+    let device = backend::cpu();
+    let mut needs = parameter_shapes(&AcousticModel::init(config, &device));
+    needs.extend(parameter_shapes(&Vocoder::init(config, &device)));
+    let mut rng = Normal::new(seed);
+    needs
+        .into_iter()
+        .map(|(name, shape)| {
+            let n = shape.iter().product();
+            let data = if name.ends_with(".gamma") {
+                vec![1.0; n]
+            } else {
+                rng.vec(n, 0.1)
+            };
+            (name, HostTensor { shape, data })
+        })
+        .collect()
+}
+
+#[test]
+fn the_architecture_needs_upstream_names() {
+    let w = random_weights(&tiny_config(), 1);
+    for name in [
+        "enc_p.emb.weight",
+        "enc_p.encoder.attn_layers.1.emb_rel_k",
+        "enc_p.encoder.norm_layers_2.1.beta",
+        "dp.flows.0.logs",
+        "dp.flows.3.convs.convs_sep.1.weight",
+        "dp.flows.5.proj.bias",
+        "flow.flows.2.enc.res_skip_layers.1.weight",
+        "dec.ups.1.weight",
+        "dec.resblocks.3.convs.1.bias",
+        "dec.conv_post.weight",
+    ] {
+        assert!(w.contains_key(name), "{name} missing");
+    }
+    assert!(
+        !w.contains_key("dec.conv_post.bias"),
+        "conv_post has no bias"
+    );
+    assert!(!w.contains_key("dp.flows.1.pre.weight"), "the unused vflow");
+    assert_eq!(w["dec.ups.1.weight"].shape, vec![8, 4, 4]);
+    assert_eq!(
+        w["enc_p.encoder.attn_layers.0.emb_rel_k"].shape,
+        vec![1, 5, 4]
+    );
+    assert_eq!(
+        w["dp.flows.3.convs.convs_sep.1.weight"].shape,
+        vec![8, 1, 3]
+    );
+
+    // HiFi-GAN residual blocks of type "1" (dilated `convs1`, plain `convs2`, 3 steps each).
+    let v1 = VitsConfig {
+        resblock: "1".into(),
+        resblock_dilation_sizes: vec![vec![1, 3, 5], vec![1, 3, 5]],
+        ..tiny_config()
+    };
+    let w = random_weights(&v1, 1);
+    assert_eq!(w["dec.resblocks.3.convs1.2.weight"].shape, vec![4, 4, 5]);
+    assert_eq!(w["dec.resblocks.0.convs2.2.bias"].shape, vec![8]);
+    assert!(!w.contains_key("dec.resblocks.0.convs.0.weight"));
+}
+
 fn tiny_voice(dtype: Dtype) -> Converted {
     let config = tiny_config();
-    let device = backend::cpu();
-    let mut store = TensorStore::random(42);
-    AcousticModel::load(&mut store, &config, &device).unwrap();
-    Vocoder::load(&mut store, &config, &device).unwrap();
-    let tensors = store.into_recorded();
+    let tensors = random_weights(&config, 42);
     let phoneme_id_map: BTreeMap<String, Vec<i64>> = [
         ("_", 0),
         ("^", 1),

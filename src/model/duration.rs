@@ -7,73 +7,51 @@
 //! on the device.
 
 use super::config::VitsConfig;
-use super::layers::{ChannelNorm, Conv1d, ConvSpec};
+use super::layers::{ChannelNorm, pointwise_conv, same_conv};
 use super::to_host;
 use crate::error::SynthesisError;
-use crate::weights::{TensorStore, WeightsError};
+use burn::module::{Module, Param};
+use burn::nn::Initializer;
+use burn::nn::conv::Conv1d;
 use burn::tensor::activation::gelu;
 use burn::tensor::{Device, Tensor, TensorData};
 
 /// Dilated depth-separable convolutions (`modules.DDSConv`).
-#[derive(Debug, Clone)]
+#[derive(Module, Debug)]
 struct DdsConv {
-    sep: Vec<Conv1d>,
-    one: Vec<Conv1d>,
-    norm_1: Vec<ChannelNorm>,
-    norm_2: Vec<ChannelNorm>,
+    convs_sep: Vec<Conv1d>,
+    convs_1x1: Vec<Conv1d>,
+    norms_1: Vec<ChannelNorm>,
+    norms_2: Vec<ChannelNorm>,
 }
 
 impl DdsConv {
-    fn load(
-        store: &mut TensorStore,
-        p: &str,
-        c: &VitsConfig,
-        device: &Device,
-    ) -> Result<Self, WeightsError> {
-        let (f, k) = (c.dp_filter_channels, c.dp_kernel_size);
-        let mut s = Self {
-            sep: vec![],
-            one: vec![],
-            norm_1: vec![],
-            norm_2: vec![],
-        };
-        for i in 0..c.dp_dds_layers {
-            let dilation = k.pow(i as u32);
-            s.sep.push(Conv1d::load(
-                store,
-                &format!("{p}.convs_sep.{i}"),
-                ConvSpec::new(f, f, k).dilation(dilation).groups(f),
-                device,
-            )?);
-            s.one.push(Conv1d::load(
-                store,
-                &format!("{p}.convs_1x1.{i}"),
-                ConvSpec::new(f, f, 1),
-                device,
-            )?);
-            s.norm_1.push(ChannelNorm::load(
-                store,
-                &format!("{p}.norms_1.{i}"),
-                f,
-                device,
-            )?);
-            s.norm_2.push(ChannelNorm::load(
-                store,
-                &format!("{p}.norms_2.{i}"),
-                f,
-                device,
-            )?);
+    fn init(c: &VitsConfig, device: &Device) -> Self {
+        let (f, k, n) = (c.dp_filter_channels, c.dp_kernel_size, c.dp_dds_layers);
+        let dilations = (0..n).map(|i| k.pow(i as u32));
+        Self {
+            convs_sep: dilations
+                .map(|d| same_conv(f, f, k, d).with_groups(f).init(device))
+                .collect(),
+            convs_1x1: (0..n).map(|_| pointwise_conv(f, f).init(device)).collect(),
+            norms_1: (0..n).map(|_| ChannelNorm::init(f, device)).collect(),
+            norms_2: (0..n).map(|_| ChannelNorm::init(f, device)).collect(),
         }
-        Ok(s)
     }
 
     fn forward(&self, mut x: Tensor<3>, g: Option<Tensor<3>>) -> Tensor<3> {
         if let Some(g) = g {
             x = x + g;
         }
-        for i in 0..self.sep.len() {
-            let y = gelu(self.norm_1[i].forward(self.sep[i].forward(x.clone())));
-            let y = gelu(self.norm_2[i].forward(self.one[i].forward(y)));
+        for (((sep, one), norm_1), norm_2) in self
+            .convs_sep
+            .iter()
+            .zip(&self.convs_1x1)
+            .zip(&self.norms_1)
+            .zip(&self.norms_2)
+        {
+            let y = gelu(norm_1.forward(sep.forward(x.clone())));
+            let y = gelu(norm_2.forward(one.forward(y)));
             x = x + y;
         }
         x
@@ -81,67 +59,60 @@ impl DdsConv {
 }
 
 /// `modules.ConvFlow` (half_channels = 1).
-#[derive(Debug, Clone)]
+#[derive(Module, Debug)]
 struct ConvFlow {
     pre: Conv1d,
     convs: DdsConv,
     proj: Conv1d,
 }
 
+/// `modules.ElementwiseAffine` over the 2 channels: mean and log-scale `[2, 1]`.
+#[derive(Module, Debug)]
+struct ElementwiseAffine {
+    m: Param<Tensor<2>>,
+    logs: Param<Tensor<2>>,
+}
+
 /// The duration predictor.
-#[derive(Debug, Clone)]
+#[derive(Module, Debug)]
 pub struct DurationPredictor {
     pre: Conv1d,
     convs: DdsConv,
     proj: Conv1d,
-    /// `flows.0` (ElementwiseAffine): mean and log-scale per channel.
-    ea_m: [f32; 2],
-    ea_logs: [f32; 2],
-    /// ConvFlows in the order the reverse pass applies them (`flows.7`, `flows.5`, `flows.3`).
-    flows: Vec<ConvFlow>,
+    /// Upstream `flows.0`.
+    elementwise_affine: ElementwiseAffine,
+    /// The ConvFlows the reverse pass uses, in upstream order (`flows.3`, `flows.5`, …); the
+    /// reverse pass applies them last first. `flows.1` is "a useless vflow" upstream, and the
+    /// even indices above 0 are parameter-free `Flip`s.
+    conv_flows: Vec<ConvFlow>,
     bins: usize,
     tail_bound: f32,
     filter: usize,
-    device: Device,
 }
 
 impl DurationPredictor {
-    /// Loads `dp.*`. Only the flows the reverse pass uses exist in the export: `flows.0` and
-    /// the ConvFlows at odd indices `3, 5, …` (`flows.1` is "a useless vflow" upstream).
-    pub fn load(
-        store: &mut TensorStore,
-        c: &VitsConfig,
-        device: &Device,
-    ) -> Result<Self, WeightsError> {
+    /// The `dp` architecture of `c` (weights are applied by [`super::load`]).
+    pub fn init(c: &VitsConfig, device: &Device) -> Self {
         let (h, f) = (c.hidden_channels, c.dp_filter_channels);
-        let m = store.take_host("dp.flows.0.m", &[2, 1])?.data;
-        let logs = store.take_host("dp.flows.0.logs", &[2, 1])?.data;
-        let mut flows = Vec::new();
-        for j in (0..c.dp_conv_flows).rev() {
-            let p = format!("dp.flows.{}", 3 + 2 * j);
-            flows.push(ConvFlow {
-                pre: Conv1d::load(store, &format!("{p}.pre"), ConvSpec::new(1, f, 1), device)?,
-                convs: DdsConv::load(store, &format!("{p}.convs"), c, device)?,
-                proj: Conv1d::load(
-                    store,
-                    &format!("{p}.proj"),
-                    ConvSpec::new(f, 3 * c.dp_num_bins - 1, 1),
-                    device,
-                )?,
-            });
-        }
-        Ok(Self {
-            pre: Conv1d::load(store, "dp.pre", ConvSpec::new(h, f, 1), device)?,
-            convs: DdsConv::load(store, "dp.convs", c, device)?,
-            proj: Conv1d::load(store, "dp.proj", ConvSpec::new(f, f, 1), device)?,
-            ea_m: [m[0], m[1]],
-            ea_logs: [logs[0], logs[1]],
-            flows,
+        Self {
+            pre: pointwise_conv(h, f).init(device),
+            convs: DdsConv::init(c, device),
+            proj: pointwise_conv(f, f).init(device),
+            elementwise_affine: ElementwiseAffine {
+                m: Initializer::Zeros.init([2, 1], device),
+                logs: Initializer::Zeros.init([2, 1], device),
+            },
+            conv_flows: (0..c.dp_conv_flows)
+                .map(|_| ConvFlow {
+                    pre: pointwise_conv(1, f).init(device),
+                    convs: DdsConv::init(c, device),
+                    proj: pointwise_conv(f, 3 * c.dp_num_bins - 1).init(device),
+                })
+                .collect(),
             bins: c.dp_num_bins,
             tail_bound: c.dp_tail_bound,
             filter: f,
-            device: device.clone(),
-        })
+        }
     }
 
     /// Log-durations `logw[t]` for encoder output `x: [1, h, t]`; `noise` is `[2][t]`
@@ -152,6 +123,7 @@ impl DurationPredictor {
         noise: [Vec<f32>; 2],
     ) -> Result<Vec<f32>, SynthesisError> {
         let t = x.dims()[2];
+        let device = x.device();
         let g = self
             .proj
             .forward(self.convs.forward(self.pre.forward(x), None));
@@ -159,9 +131,9 @@ impl DurationPredictor {
         // Reverse order: Flip, ConvFlow(7), Flip, ConvFlow(5), Flip, ConvFlow(3), Flip, EA(0).
         let scale = (self.filter as f32).sqrt();
         let k = self.bins;
-        for flow in &self.flows {
+        for flow in self.conv_flows.iter().rev() {
             std::mem::swap(&mut z0, &mut z1); // Flip
-            let x0 = Tensor::<3>::from_data(TensorData::new(z0.clone(), [1, 1, t]), &self.device);
+            let x0 = Tensor::<3>::from_data(TensorData::new(z0.clone(), [1, 1, t]), &device);
             let h = flow
                 .proj
                 .forward(flow.convs.forward(flow.pre.forward(x0), Some(g.clone())));
@@ -175,10 +147,12 @@ impl DurationPredictor {
         }
         std::mem::swap(&mut z0, &mut z1); // Flip (flows.2)
         // ElementwiseAffine reverse: x = (x - m) * exp(-logs); logw is channel 0, so channel 1
-        // (z1) is not needed past this point.
-        Ok(z0
-            .iter()
-            .map(|v| (v - self.ea_m[0]) * (-self.ea_logs[0]).exp())
-            .collect())
+        // (z1) is not needed past this point. Computed on the host as upstream's f32 math.
+        let ea = &self.elementwise_affine;
+        let ea = to_host(Tensor::cat(vec![ea.m.val(), ea.logs.val()], 0)).await?; // [m0, m1, l0, l1]
+        let (Some(&m), Some(&logs)) = (ea.first(), ea.get(2)) else {
+            return Err(SynthesisError::Backend);
+        };
+        Ok(z0.iter().map(|v| (v - m) * (-logs).exp()).collect())
     }
 }

@@ -4,49 +4,37 @@
 //! (`ResidualCouplingLayer` with `mean_only=True`, `WN`, `Flip`), inference only, batch 1.
 
 use super::config::VitsConfig;
-use super::layers::{Conv1d, ConvSpec};
-use crate::weights::{TensorStore, WeightsError};
+use super::layers::{pointwise_conv, same_conv};
+use burn::module::Module;
+use burn::nn::conv::Conv1d;
 use burn::tensor::activation::{sigmoid, tanh};
 use burn::tensor::{Device, Tensor};
 
-/// WaveNet-style stack of gated dilated convolutions (`modules.WN`, no conditioning).
-#[derive(Debug, Clone)]
+/// WaveNet-style stack of gated dilated convolutions (`modules.WN`, no conditioning; a
+/// multi-speaker voice adds `cond_layer` here as an `Option<Conv1d>`).
+#[derive(Module, Debug)]
 struct WaveNet {
     in_layers: Vec<Conv1d>,
-    res_skip: Vec<Conv1d>,
+    res_skip_layers: Vec<Conv1d>,
     hidden: usize,
 }
 
 impl WaveNet {
-    fn load(
-        store: &mut TensorStore,
-        p: &str,
-        c: &VitsConfig,
-        device: &Device,
-    ) -> Result<Self, WeightsError> {
-        let h = c.hidden_channels;
-        let mut s = Self {
-            in_layers: vec![],
-            res_skip: vec![],
+    fn init(c: &VitsConfig, device: &Device) -> Self {
+        let (h, n) = (c.hidden_channels, c.flow_n_layers);
+        Self {
+            in_layers: (0..n)
+                .map(|i| {
+                    let d = c.flow_dilation_rate.pow(i as u32);
+                    same_conv(h, 2 * h, c.flow_kernel_size, d).init(device)
+                })
+                .collect(),
+            // The last layer has no residual half.
+            res_skip_layers: (0..n)
+                .map(|i| pointwise_conv(h, if i + 1 < n { 2 * h } else { h }).init(device))
+                .collect(),
             hidden: h,
-        };
-        for i in 0..c.flow_n_layers {
-            let d = c.flow_dilation_rate.pow(i as u32);
-            s.in_layers.push(Conv1d::load(
-                store,
-                &format!("{p}.in_layers.{i}"),
-                ConvSpec::new(h, 2 * h, c.flow_kernel_size).dilation(d),
-                device,
-            )?);
-            let out = if i + 1 < c.flow_n_layers { 2 * h } else { h };
-            s.res_skip.push(Conv1d::load(
-                store,
-                &format!("{p}.res_skip_layers.{i}"),
-                ConvSpec::new(h, out, 1),
-                device,
-            )?);
         }
-        Ok(s)
     }
 
     /// `[1, h, t] -> [1, h, t]`
@@ -54,11 +42,13 @@ impl WaveNet {
         let h = self.hidden;
         let mut output: Option<Tensor<3>> = None;
         let n = self.in_layers.len();
-        for i in 0..n {
-            let x_in = self.in_layers[i].forward(x.clone());
+        for (i, (in_layer, res_skip)) in
+            self.in_layers.iter().zip(&self.res_skip_layers).enumerate()
+        {
+            let x_in = in_layer.forward(x.clone());
             // fused_add_tanh_sigmoid_multiply
             let acts = tanh(x_in.clone().narrow(1, 0, h)) * sigmoid(x_in.narrow(1, h, h));
-            let rs = self.res_skip[i].forward(acts);
+            let rs = res_skip.forward(acts);
             let skip = if i + 1 < n {
                 x = x + rs.clone().narrow(1, 0, h);
                 rs.narrow(1, h, h)
@@ -75,7 +65,7 @@ impl WaveNet {
 }
 
 /// One mean-only coupling layer.
-#[derive(Debug, Clone)]
+#[derive(Module, Debug)]
 struct CouplingLayer {
     pre: Conv1d,
     enc: WaveNet,
@@ -84,45 +74,31 @@ struct CouplingLayer {
 }
 
 /// The flow.
-#[derive(Debug, Clone)]
+#[derive(Module, Debug)]
 pub struct Flow {
-    layers: Vec<CouplingLayer>,
+    /// Upstream `flows.0, 2, 4, …` (the odd indices are parameter-free `Flip`s).
+    couplings: Vec<CouplingLayer>,
 }
 
 impl Flow {
-    /// Loads `flow.flows.{0,2,4,6}.*` (odd indices are parameter-free `Flip`s).
-    pub fn load(
-        store: &mut TensorStore,
-        c: &VitsConfig,
-        device: &Device,
-    ) -> Result<Self, WeightsError> {
+    /// The `flow` architecture of `c` (weights are applied by [`super::load`]).
+    pub fn init(c: &VitsConfig, device: &Device) -> Self {
         let (h, half) = (c.hidden_channels, c.inter_channels / 2);
-        let mut layers = Vec::new();
-        for j in 0..c.flow_n_flows {
-            let p = format!("flow.flows.{}", 2 * j);
-            layers.push(CouplingLayer {
-                pre: Conv1d::load(
-                    store,
-                    &format!("{p}.pre"),
-                    ConvSpec::new(half, h, 1),
-                    device,
-                )?,
-                enc: WaveNet::load(store, &format!("{p}.enc"), c, device)?,
-                post: Conv1d::load(
-                    store,
-                    &format!("{p}.post"),
-                    ConvSpec::new(h, half, 1),
-                    device,
-                )?,
-                half,
-            });
+        Self {
+            couplings: (0..c.flow_n_flows)
+                .map(|_| CouplingLayer {
+                    pre: pointwise_conv(half, h).init(device),
+                    enc: WaveNet::init(c, device),
+                    post: pointwise_conv(h, half).init(device),
+                    half,
+                })
+                .collect(),
         }
-        Ok(Self { layers })
     }
 
     /// `z_p: [1, inter, t] -> z: [1, inter, t]`
     pub fn reverse(&self, mut x: Tensor<3>) -> Tensor<3> {
-        for l in self.layers.iter().rev() {
+        for l in self.couplings.iter().rev() {
             x = x.flip([1]); // Flip, undone first
             let x0 = x.clone().narrow(1, 0, l.half);
             let x1 = x.narrow(1, l.half, l.half);

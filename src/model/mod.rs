@@ -6,11 +6,21 @@
 //! Tensors live on a runtime [`Device`] (burn 0.22), so one code path serves WebGPU and CPU.
 //! `SynthesizerTrn.infer` (piper_train `vits/models.py`) is [`AcousticModel::latent`] followed
 //! by [`Vocoder::forward`].
+//!
+//! Each block is a burn `#[derive(Module)]` built from the [`VitsConfig`] by `init(device)`
+//! (burn-nn `Conv1d`, `ConvTranspose1d`, `Embedding`); its field names mirror upstream, so a
+//! parameter's module path is its upstream name but for the renames in [`names`]. [`load`]
+//! then applies the verified [`TensorStore`]'s tensors to every parameter.
+//!
+//! Multi-speaker voices will add `emb_g` (an `Embedding` here) and `Option<Conv1d>` `cond`
+//! layers in `dp`, the flow's `WaveNet` and `dec`, named as upstream; the loader needs no change.
 
 pub mod config;
 pub mod duration;
 pub mod flow;
 pub mod layers;
+pub mod load;
+pub mod names;
 pub mod spline;
 pub mod text_encoder;
 pub mod vocoder;
@@ -18,10 +28,12 @@ pub mod vocoder;
 use crate::error::SynthesisError;
 use crate::rng::Normal;
 use crate::weights::{TensorStore, WeightsError};
+use burn::module::Module;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use config::VitsConfig;
 use duration::DurationPredictor;
 use flow::Flow;
+pub use load::parameter_shapes;
 use text_encoder::TextEncoder;
 pub use vocoder::Vocoder;
 
@@ -98,29 +110,33 @@ pub fn frame_index(durations: &[usize]) -> Result<Vec<i64>, SynthesisError> {
 }
 
 /// Stage 1: phoneme ids → latent frames `z`.
-#[derive(Debug, Clone)]
+#[derive(Module, Debug)]
 pub struct AcousticModel {
     enc_p: TextEncoder,
     dp: DurationPredictor,
     flow: Flow,
+    #[module(skip)]
     config: VitsConfig,
-    device: Device,
 }
 
 impl AcousticModel {
-    /// Takes `enc_p.*`, `dp.*`, `flow.*` from the store.
+    /// The architecture of `config` (`enc_p`, `dp`, `flow`), weights not yet applied.
+    pub fn init(config: &VitsConfig, device: &Device) -> Self {
+        Self {
+            enc_p: TextEncoder::init(config, device),
+            dp: DurationPredictor::init(config, device),
+            flow: Flow::init(config, device),
+            config: config.clone(),
+        }
+    }
+
+    /// Builds the model and takes `enc_p.*`, `dp.*`, `flow.*` from the store.
     pub fn load(
         store: &mut TensorStore,
         config: &VitsConfig,
         device: &Device,
     ) -> Result<Self, WeightsError> {
-        Ok(Self {
-            enc_p: TextEncoder::load(store, config, device)?,
-            dp: DurationPredictor::load(store, config, device)?,
-            flow: Flow::load(store, config, device)?,
-            config: config.clone(),
-            device: device.clone(),
-        })
+        load::load(Self::init(config, device), store)
     }
 
     /// Checks ids and options before any tensor is built.
@@ -157,8 +173,10 @@ impl AcousticModel {
     ) -> Result<(Vec<usize>, text_encoder::Encoded), SynthesisError> {
         self.check(ids, opts)?;
         let t = ids.len();
-        let ids_t =
-            Tensor::<2, Int>::from_data(TensorData::new(ids.to_vec(), [1, t]), &self.device);
+        let ids_t = Tensor::<2, Int>::from_data(
+            TensorData::new(ids.to_vec(), [1, t]),
+            &self.enc_p.device(),
+        );
         let enc = self.enc_p.forward(ids_t);
         let noise = [rng.vec(t, opts.noise_w), rng.vec(t, opts.noise_w)];
         let logw = self.dp.forward(enc.x.clone(), noise).await?;
@@ -185,9 +203,10 @@ impl AcousticModel {
         rng: &mut Normal,
     ) -> Result<Tensor<3>, SynthesisError> {
         let (durations, enc) = self.durations(ids, opts, rng).await?;
+        let device = enc.m_p.device();
         let index = frame_index(&durations)?;
         let frames = index.len();
-        let idx = Tensor::<1, Int>::from_data(TensorData::new(index, [frames]), &self.device);
+        let idx = Tensor::<1, Int>::from_data(TensorData::new(index, [frames]), &device);
         let m_p = enc.m_p.select(2, idx.clone());
         let mut z_p = m_p;
         if opts.noise_scale > 0.0 {
@@ -195,7 +214,7 @@ impl AcousticModel {
             let c = self.config.inter_channels;
             let eps = Tensor::<3>::from_data(
                 TensorData::new(rng.vec(c * frames, opts.noise_scale), [1, c, frames]),
-                &self.device,
+                &device,
             );
             z_p = z_p + eps * logs_p.exp();
         }

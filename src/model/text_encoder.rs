@@ -5,64 +5,54 @@
 //! `MultiHeadAttention`, `FFN`), inference only, batch 1 (so every mask is all ones).
 
 use super::config::VitsConfig;
-use super::layers::{ChannelNorm, Conv1d, ConvSpec};
-use crate::weights::{TensorStore, WeightsError};
+use super::layers::{ChannelNorm, pointwise_conv, same_conv};
+use burn::module::{Module, Param};
+use burn::nn::conv::Conv1d;
+use burn::nn::{Embedding, EmbeddingConfig, Initializer};
 use burn::tensor::activation::{relu, softmax};
 use burn::tensor::ops::PadMode;
 use burn::tensor::{Device, Int, Tensor};
 
 /// Relative-position multi-head self-attention (`attentions.MultiHeadAttention`,
 /// `heads_share=True`, `window_size=4`).
-#[derive(Debug, Clone)]
+#[derive(Module, Debug)]
 struct RelativeAttention {
     conv_q: Conv1d,
     conv_k: Conv1d,
     conv_v: Conv1d,
     conv_o: Conv1d,
-    emb_rel_k: Tensor<2>, // [2w+1, kc]
-    emb_rel_v: Tensor<2>, // [2w+1, kc]
+    emb_rel_k: Param<Tensor<3>>, // [1, 2w+1, kc]
+    emb_rel_v: Param<Tensor<3>>, // [1, 2w+1, kc]
     n_heads: usize,
     window: usize,
 }
 
 impl RelativeAttention {
-    fn load(
-        store: &mut TensorStore,
-        p: &str,
-        c: &VitsConfig,
-        device: &Device,
-    ) -> Result<Self, WeightsError> {
+    fn init(c: &VitsConfig, device: &Device) -> Self {
         let h = c.hidden_channels;
-        let kc = h / c.n_heads;
-        let w = 2 * c.window_size + 1;
-        let conv = |store: &mut TensorStore, n: &str| {
-            Conv1d::load(store, &format!("{p}.{n}"), ConvSpec::new(h, h, 1), device)
-        };
-        let rel = |store: &mut TensorStore, n: &str| -> Result<Tensor<2>, WeightsError> {
-            Ok(store
-                .take::<3>(&format!("{p}.{n}"), [1, w, kc], device)?
-                .reshape([w, kc]))
-        };
-        Ok(Self {
-            conv_q: conv(store, "conv_q")?,
-            conv_k: conv(store, "conv_k")?,
-            conv_v: conv(store, "conv_v")?,
-            conv_o: conv(store, "conv_o")?,
-            emb_rel_k: rel(store, "emb_rel_k")?,
-            emb_rel_v: rel(store, "emb_rel_v")?,
+        let rel = || Initializer::Zeros.init([1, 2 * c.window_size + 1, h / c.n_heads], device);
+        Self {
+            conv_q: pointwise_conv(h, h).init(device),
+            conv_k: pointwise_conv(h, h).init(device),
+            conv_v: pointwise_conv(h, h).init(device),
+            conv_o: pointwise_conv(h, h).init(device),
+            emb_rel_k: rel(),
+            emb_rel_v: rel(),
             n_heads: c.n_heads,
             window: c.window_size,
-        })
+        }
     }
 
     /// `_get_relative_embeddings`: the `2t-1` embeddings for relative distances `-(t-1)..=t-1`,
     /// zero beyond the window. `[2w+1, kc] -> [2t-1, kc]`
-    fn relative_embeddings(&self, emb: &Tensor<2>, t: usize) -> Tensor<2> {
+    fn relative_embeddings(&self, emb: &Param<Tensor<3>>, t: usize) -> Tensor<2> {
         let w = self.window;
         let pad = t.saturating_sub(w + 1);
         let start = (w + 1).saturating_sub(t);
+        let emb = emb.val();
+        let [_, rows, kc] = emb.dims();
         let padded = emb
-            .clone()
+            .reshape([rows, kc])
             .pad([(pad, pad), (0, 0)], PadMode::Constant(0.0));
         padded.narrow(0, start, 2 * t - 1)
     }
@@ -118,20 +108,26 @@ fn absolute_to_relative(x: Tensor<4>) -> Tensor<4> {
 }
 
 /// `attentions.FFN` with ReLU and "same" padding.
-#[derive(Debug, Clone)]
+#[derive(Module, Debug)]
 struct Ffn {
     conv_1: Conv1d,
     conv_2: Conv1d,
 }
 
+/// `attentions.Encoder`: `n_layers` of attention → add & norm → FFN → add & norm.
+#[derive(Module, Debug)]
+struct Encoder {
+    attn_layers: Vec<RelativeAttention>,
+    norm_layers_1: Vec<ChannelNorm>,
+    ffn_layers: Vec<Ffn>,
+    norm_layers_2: Vec<ChannelNorm>,
+}
+
 /// The text encoder.
-#[derive(Debug, Clone)]
+#[derive(Module, Debug)]
 pub struct TextEncoder {
-    emb: Tensor<2>, // [n_vocab, h]
-    attn: Vec<RelativeAttention>,
-    norm_1: Vec<ChannelNorm>,
-    ffn: Vec<Ffn>,
-    norm_2: Vec<ChannelNorm>,
+    emb: Embedding, // [n_vocab, h]
+    encoder: Encoder,
     proj: Conv1d,
     hidden: usize,
     inter: usize,
@@ -148,79 +144,52 @@ pub struct Encoded {
 }
 
 impl TextEncoder {
-    /// Loads `enc_p.*`.
-    pub fn load(
-        store: &mut TensorStore,
-        c: &VitsConfig,
-        device: &Device,
-    ) -> Result<Self, WeightsError> {
+    /// The `enc_p` architecture of `c` (weights are applied by [`super::load`]).
+    pub fn init(c: &VitsConfig, device: &Device) -> Self {
         let (h, f, k) = (c.hidden_channels, c.filter_channels, c.kernel_size);
-        let mut s = Self {
-            emb: store.take("enc_p.emb.weight", [c.n_vocab, h], device)?,
-            attn: Vec::new(),
-            norm_1: Vec::new(),
-            ffn: Vec::new(),
-            norm_2: Vec::new(),
-            proj: Conv1d::load(
-                store,
-                "enc_p.proj",
-                ConvSpec::new(h, 2 * c.inter_channels, 1),
-                device,
-            )?,
+        let n = c.n_layers;
+        Self {
+            emb: EmbeddingConfig::new(c.n_vocab, h).init(device),
+            encoder: Encoder {
+                attn_layers: (0..n).map(|_| RelativeAttention::init(c, device)).collect(),
+                norm_layers_1: (0..n).map(|_| ChannelNorm::init(h, device)).collect(),
+                ffn_layers: (0..n)
+                    .map(|_| Ffn {
+                        conv_1: same_conv(h, f, k, 1).init(device),
+                        conv_2: same_conv(f, h, k, 1).init(device),
+                    })
+                    .collect(),
+                norm_layers_2: (0..n).map(|_| ChannelNorm::init(h, device)).collect(),
+            },
+            proj: pointwise_conv(h, 2 * c.inter_channels).init(device),
             hidden: h,
             inter: c.inter_channels,
-        };
-        for i in 0..c.n_layers {
-            let p = "enc_p.encoder";
-            s.attn.push(RelativeAttention::load(
-                store,
-                &format!("{p}.attn_layers.{i}"),
-                c,
-                device,
-            )?);
-            s.norm_1.push(ChannelNorm::load(
-                store,
-                &format!("{p}.norm_layers_1.{i}"),
-                h,
-                device,
-            )?);
-            s.ffn.push(Ffn {
-                conv_1: Conv1d::load(
-                    store,
-                    &format!("{p}.ffn_layers.{i}.conv_1"),
-                    ConvSpec::new(h, f, k),
-                    device,
-                )?,
-                conv_2: Conv1d::load(
-                    store,
-                    &format!("{p}.ffn_layers.{i}.conv_2"),
-                    ConvSpec::new(f, h, k),
-                    device,
-                )?,
-            });
-            s.norm_2.push(ChannelNorm::load(
-                store,
-                &format!("{p}.norm_layers_2.{i}"),
-                h,
-                device,
-            )?);
         }
-        Ok(s)
+    }
+
+    /// The device the weights live on.
+    pub fn device(&self) -> Device {
+        self.emb.weight.val().device()
     }
 
     /// `ids: [1, t]` (already range-checked) → encoder output and prior statistics.
     pub fn forward(&self, ids: Tensor<2, Int>) -> Encoded {
         let [_, t] = ids.dims();
         // emb(x) * sqrt(h), [1, t, h] -> [1, h, t]
-        let x =
-            burn::tensor::module::embedding(self.emb.clone(), ids) * (self.hidden as f64).sqrt();
+        let x = self.emb.forward(ids) * (self.hidden as f64).sqrt();
         let mut x = x.swap_dims(1, 2);
-        for i in 0..self.attn.len() {
-            let y = self.attn[i].forward(x.clone());
-            x = self.norm_1[i].forward(x + y);
-            let f = &self.ffn[i];
-            let y = f.conv_2.forward(relu(f.conv_1.forward(x.clone())));
-            x = self.norm_2[i].forward(x + y);
+        let e = &self.encoder;
+        for (((attn, norm_1), ffn), norm_2) in e
+            .attn_layers
+            .iter()
+            .zip(&e.norm_layers_1)
+            .zip(&e.ffn_layers)
+            .zip(&e.norm_layers_2)
+        {
+            let y = attn.forward(x.clone());
+            x = norm_1.forward(x + y);
+            let y = ffn.conv_2.forward(relu(ffn.conv_1.forward(x.clone())));
+            x = norm_2.forward(x + y);
         }
         let stats = self.proj.forward(x.clone()); // [1, 2*inter, t]
         let m_p = stats.clone().narrow(1, 0, self.inter);

@@ -4,151 +4,136 @@
 //! `ResBlock2`). Weight norm was removed before Piper's ONNX export, so plain weights load.
 
 use super::config::VitsConfig;
-use super::layers::{Conv1d, ConvSpec, ConvTranspose1d};
+use super::layers::same_conv;
 use crate::weights::{TensorStore, WeightsError};
+use burn::module::Module;
+use burn::nn::conv::{Conv1d, ConvTranspose1d, ConvTranspose1dConfig};
 use burn::tensor::activation::{leaky_relu, tanh};
 use burn::tensor::{Device, Tensor};
 
 /// `LRELU_SLOPE` in `modules.py`.
 const LRELU_SLOPE: f64 = 0.1;
 
-/// A residual block: type "1" has dilated `convs1` each followed by a `convs2`; type "2" has
-/// one dilated conv per step.
-#[derive(Debug, Clone)]
-struct ResBlock {
+/// `modules.ResBlock1`: each step is a dilated conv then a plain one.
+#[derive(Module, Debug)]
+struct ResBlock1 {
     convs1: Vec<Conv1d>,
     convs2: Vec<Conv1d>,
 }
 
+/// `modules.ResBlock2`: one dilated conv per step.
+#[derive(Module, Debug)]
+struct ResBlock2 {
+    convs: Vec<Conv1d>,
+}
+
+/// A residual block of the type the config names (`resblock: "1" | "2"`). The variant is not
+/// part of a parameter's name (see [`super::names`]).
+#[derive(Module, Debug)]
+enum ResBlock {
+    One(ResBlock1),
+    Two(ResBlock2),
+}
+
 impl ResBlock {
-    fn load(
-        store: &mut TensorStore,
-        p: &str,
-        ch: usize,
-        k: usize,
-        dilations: &[usize],
-        kind: &str,
-        device: &Device,
-    ) -> Result<Self, WeightsError> {
-        let mut s = Self {
-            convs1: vec![],
-            convs2: vec![],
-        };
-        for (i, &d) in dilations.iter().enumerate() {
-            if kind == "1" {
-                s.convs1.push(Conv1d::load(
-                    store,
-                    &format!("{p}.convs1.{i}"),
-                    ConvSpec::new(ch, ch, k).dilation(d),
-                    device,
-                )?);
-                s.convs2.push(Conv1d::load(
-                    store,
-                    &format!("{p}.convs2.{i}"),
-                    ConvSpec::new(ch, ch, k),
-                    device,
-                )?);
-            } else {
-                s.convs1.push(Conv1d::load(
-                    store,
-                    &format!("{p}.convs.{i}"),
-                    ConvSpec::new(ch, ch, k).dilation(d),
-                    device,
-                )?);
-            }
+    fn init(kind: &str, ch: usize, k: usize, dilations: &[usize], device: &Device) -> Self {
+        let dilated = |d| same_conv(ch, ch, k, d).init(device);
+        let convs = dilations.iter().map(|&d| dilated(d)).collect();
+        if kind == "1" {
+            Self::One(ResBlock1 {
+                convs1: convs,
+                convs2: dilations.iter().map(|_| dilated(1)).collect(),
+            })
+        } else {
+            Self::Two(ResBlock2 { convs })
         }
-        Ok(s)
     }
 
     fn forward(&self, mut x: Tensor<3>) -> Tensor<3> {
-        for (i, c1) in self.convs1.iter().enumerate() {
-            let mut xt = c1.forward(leaky_relu(x.clone(), LRELU_SLOPE));
-            if let Some(c2) = self.convs2.get(i) {
-                xt = c2.forward(leaky_relu(xt, LRELU_SLOPE));
+        match self {
+            Self::One(b) => {
+                for (c1, c2) in b.convs1.iter().zip(&b.convs2) {
+                    let xt = c1.forward(leaky_relu(x.clone(), LRELU_SLOPE));
+                    let xt = c2.forward(leaky_relu(xt, LRELU_SLOPE));
+                    x = xt + x;
+                }
             }
-            x = xt + x;
+            Self::Two(b) => {
+                for c in &b.convs {
+                    x = c.forward(leaky_relu(x.clone(), LRELU_SLOPE)) + x;
+                }
+            }
         }
         x
     }
 }
 
-/// The generator.
-#[derive(Debug, Clone)]
-pub struct Vocoder {
+/// The HiFi-GAN generator, upstream `Generator`.
+#[derive(Module, Debug)]
+struct Generator {
     conv_pre: Conv1d,
     ups: Vec<ConvTranspose1d>,
-    resblocks: Vec<Vec<ResBlock>>,
+    /// `resblock_kernel_sizes.len()` blocks per upsampling level, level-major (upstream order).
+    resblocks: Vec<ResBlock>,
     conv_post: Conv1d,
+    num_kernels: usize,
+}
+
+/// Stage 2: the vocoder (`dec`).
+#[derive(Module, Debug)]
+pub struct Vocoder {
+    dec: Generator,
 }
 
 impl Vocoder {
-    /// Loads `dec.*`.
-    pub fn load(
-        store: &mut TensorStore,
-        c: &VitsConfig,
-        device: &Device,
-    ) -> Result<Self, WeightsError> {
+    /// The `dec` architecture of `c` (weights are applied by [`super::load`]).
+    pub fn init(c: &VitsConfig, device: &Device) -> Self {
         let ch0 = c.upsample_initial_channel;
-        let conv_pre = Conv1d::load(
-            store,
-            "dec.conv_pre",
-            ConvSpec::new(c.inter_channels, ch0, 7),
-            device,
-        )?;
-        let nk = c.resblock_kernel_sizes.len();
         let mut ups = Vec::new();
         let mut resblocks = Vec::new();
         let mut ch = ch0;
-        for (i, (&u, &k)) in c
-            .upsample_rates
-            .iter()
-            .zip(&c.upsample_kernel_sizes)
-            .enumerate()
-        {
-            ups.push(ConvTranspose1d::load(
-                store,
-                &format!("dec.ups.{i}"),
-                (ch, ch / 2, k, u),
-                device,
-            )?);
+        for (&u, &k) in c.upsample_rates.iter().zip(&c.upsample_kernel_sizes) {
+            // nn.ConvTranspose1d(ch, ch // 2, k, u, padding=(k - u) // 2)
+            ups.push(
+                ConvTranspose1dConfig::new([ch, ch / 2], k)
+                    .with_stride(u)
+                    .with_padding((k - u) / 2)
+                    .init(device),
+            );
             ch /= 2;
-            let mut level = Vec::new();
-            for (j, (&rk, rd)) in c
+            for (&rk, rd) in c
                 .resblock_kernel_sizes
                 .iter()
                 .zip(&c.resblock_dilation_sizes)
-                .enumerate()
             {
-                level.push(ResBlock::load(
-                    store,
-                    &format!("dec.resblocks.{}", i * nk + j),
-                    ch,
-                    rk,
-                    rd,
-                    &c.resblock,
-                    device,
-                )?);
+                resblocks.push(ResBlock::init(&c.resblock, ch, rk, rd, device));
             }
-            resblocks.push(level);
         }
-        let conv_post = Conv1d::load(
-            store,
-            "dec.conv_post",
-            ConvSpec::new(ch, 1, 7).no_bias(),
-            device,
-        )?;
-        Ok(Self {
-            conv_pre,
-            ups,
-            resblocks,
-            conv_post,
-        })
+        Self {
+            dec: Generator {
+                conv_pre: same_conv(c.inter_channels, ch0, 7, 1).init(device),
+                ups,
+                resblocks,
+                conv_post: same_conv(ch, 1, 7, 1).with_bias(false).init(device),
+                num_kernels: c.resblock_kernel_sizes.len(),
+            },
+        }
+    }
+
+    /// Builds the vocoder and takes `dec.*` from the store.
+    pub fn load(
+        store: &mut TensorStore,
+        config: &VitsConfig,
+        device: &Device,
+    ) -> Result<Self, WeightsError> {
+        super::load::load(Self::init(config, device), store)
     }
 
     /// `z: [1, inter, frames] -> audio: [1, 1, frames * hop]` in [-1, 1].
     pub fn forward(&self, z: Tensor<3>) -> Tensor<3> {
-        let mut x = self.conv_pre.forward(z);
-        for (up, level) in self.ups.iter().zip(&self.resblocks) {
+        let g = &self.dec;
+        let mut x = g.conv_pre.forward(z);
+        for (up, level) in g.ups.iter().zip(g.resblocks.chunks(g.num_kernels.max(1))) {
             x = up.forward(leaky_relu(x, LRELU_SLOPE));
             let mut xs: Option<Tensor<3>> = None;
             for rb in level {
@@ -163,6 +148,6 @@ impl Vocoder {
             }
         }
         // F.leaky_relu with its default slope (0.01), then conv_post and tanh.
-        tanh(self.conv_post.forward(leaky_relu(x, 0.01)))
+        tanh(g.conv_post.forward(leaky_relu(x, 0.01)))
     }
 }

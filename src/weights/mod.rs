@@ -4,14 +4,14 @@
 //! Order of trust (one place, as the style guide asks): a shard's byte size and SHA-256 are
 //! checked against the manifest *before* a byte of it is parsed; the parsed header must list
 //! exactly the tensors the manifest declares for that shard; shapes are then checked against
-//! the architecture when the model takes each tensor ([`TensorStore::take`]), and nothing may
-//! be left over ([`TensorStore::finish`]).
+//! the architecture when the model takes each tensor ([`TensorStore::take_host`], called by
+//! [`crate::model::load`] for every parameter), and nothing may be left over
+//! ([`TensorStore::finish`]).
 
 pub mod integrity;
 pub mod safetensors;
 
 use crate::manifest::ShardEntry;
-use burn::tensor::{Device, Tensor, TensorData};
 use integrity::Sha256Digest;
 use safetensors::{Dtype, FormatError};
 use std::collections::BTreeMap;
@@ -140,9 +140,6 @@ pub struct HostTensor {
 pub struct TensorStore {
     tensors: BTreeMap<String, HostTensor>,
     pending: BTreeMap<String, ()>,
-    /// When set, [`TensorStore::take_host`] invents small random tensors of whatever shape the
-    /// model asks for and records them: a random-weight voice for tests (see [`Self::random`]).
-    random: Option<(crate::rng::Normal, BTreeMap<String, HostTensor>)>,
 }
 
 impl TensorStore {
@@ -151,23 +148,7 @@ impl TensorStore {
         Self {
             tensors: BTreeMap::new(),
             pending: shards.iter().map(|s| (s.file.clone(), ())).collect(),
-            random: None,
         }
-    }
-
-    /// A store that answers every request with random values (N(0, 0.1²); LayerNorm gammas 1)
-    /// and records them; [`Self::into_recorded`] returns what the model asked for. Building a
-    /// model from it yields a random-weight voice of any [`crate::model::config::VitsConfig`].
-    pub fn random(seed: u64) -> Self {
-        Self {
-            random: Some((crate::rng::Normal::new(seed), BTreeMap::new())),
-            ..Self::default()
-        }
-    }
-
-    /// The tensors a [`Self::random`] store handed out, by name.
-    pub fn into_recorded(self) -> BTreeMap<String, HostTensor> {
-        self.random.map(|(_, r)| r).unwrap_or_default()
     }
 
     /// Verifies (size, digest), parses (strict safetensors), cross-checks against the manifest,
@@ -247,27 +228,8 @@ impl TensorStore {
         }
     }
 
-    /// Inserts a host tensor directly (tests and the converter's self-check).
-    pub fn insert(&mut self, name: &str, t: HostTensor) {
-        self.tensors.insert(name.to_string(), t);
-    }
-
-    /// Takes a tensor off the host store without uploading it.
+    /// Takes tensor `name` off the host store, checking it has exactly `shape`.
     pub fn take_host(&mut self, name: &str, shape: &[usize]) -> Result<HostTensor, WeightsError> {
-        if let Some((rng, recorded)) = &mut self.random {
-            let n = shape.iter().product();
-            let data = if name.ends_with(".gamma") {
-                vec![1.0; n]
-            } else {
-                rng.vec(n, 0.1)
-            };
-            let t = HostTensor {
-                shape: shape.to_vec(),
-                data,
-            };
-            recorded.insert(name.to_string(), t.clone());
-            return Ok(t);
-        }
         let t = self
             .tensors
             .remove(name)
@@ -282,17 +244,6 @@ impl TensorStore {
             });
         }
         Ok(t)
-    }
-
-    /// Takes tensor `name`, checks its shape, and uploads it to `device`.
-    pub fn take<const D: usize>(
-        &mut self,
-        name: &str,
-        shape: [usize; D],
-        device: &Device,
-    ) -> Result<Tensor<D>, WeightsError> {
-        let t = self.take_host(name, &shape)?;
-        Ok(Tensor::from_data(TensorData::new(t.data, shape), device))
     }
 
     /// Errors if any tensor was not taken by the model.

@@ -6,10 +6,14 @@
 //! header: {"name": {"dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end]}, ...,
 //!          "__metadata__": {"k": "v"}}
 //! ```
-//! Checked here, in the spirit of the upstream validation: the header length is bounded and
-//! fits the buffer, the header is a JSON object with no duplicate keys, names are plain
-//! identifiers, dtypes are F32/F16 only, `shape` × dtype size equals the byte span (checked
-//! arithmetic), spans are in bounds, do not overlap, leave no gaps, and cover the data exactly.
+//! Reading is two layers. Sotto's own header checks run first ([`check_header`]): the header
+//! length is bounded ([`MAX_HEADER_BYTES`], far below the crate's 100 MB) and fits the buffer,
+//! the header is a JSON object with no duplicate keys (the crate reads it into a map, keeping
+//! the last of two), entries have no unknown fields (the crate ignores them), names are plain
+//! identifiers, dtypes are F32/F16 only, the rank is bounded and `shape` × dtype size does not
+//! overflow. Then the `safetensors` crate (pinned) validates the layout and hands out the views:
+//! each byte span equals its shape × dtype size, spans are in bounds, do not overlap, leave no
+//! gaps, and cover the data exactly (no trailing bytes).
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 use std::fmt;
@@ -125,8 +129,47 @@ pub fn is_valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
 }
 
-/// Parses and validates a whole safetensors buffer.
+/// Parses and validates a whole safetensors buffer: [`check_header`], then the `safetensors`
+/// crate's layout validation. Tensors come back sorted by name.
 pub fn parse(buffer: &[u8]) -> Result<Vec<RawTensor<'_>>, FormatError> {
+    check_header(buffer)?;
+    let file = ::safetensors::SafeTensors::deserialize(buffer).map_err(from_crate)?;
+    let mut tensors = Vec::with_capacity(file.len());
+    for (name, view) in file.iter() {
+        let dtype = match view.dtype() {
+            ::safetensors::Dtype::F32 => Dtype::F32,
+            ::safetensors::Dtype::F16 => Dtype::F16,
+            _ => return Err(FormatError::UnsupportedDtype(name.to_string())),
+        };
+        tensors.push(RawTensor {
+            name: name.to_string(),
+            dtype,
+            shape: view.shape().to_vec(),
+            data: view.data(),
+        });
+    }
+    tensors.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(tensors)
+}
+
+/// The crate's refusals in Sotto's terms (its messages are not passed on).
+fn from_crate(e: ::safetensors::SafeTensorError) -> FormatError {
+    use ::safetensors::SafeTensorError as E;
+    match e {
+        E::HeaderTooSmall => FormatError::HeaderTooSmall,
+        E::HeaderTooLarge | E::InvalidHeaderLength => FormatError::HeaderTooLarge,
+        E::InvalidOffset(name) => FormatError::InvalidOffsets(name),
+        E::TensorInvalidInfo
+        | E::MetadataIncompleteBuffer
+        | E::InvalidTensorView(..)
+        | E::MisalignedSlice => FormatError::InvalidOffsets(String::from("<data>")),
+        E::ValidationOverflow => FormatError::InvalidShape(String::from("<data>")),
+        _ => FormatError::InvalidHeader,
+    }
+}
+
+/// Sotto's checks of the header, before the crate sees the buffer (see the module docs).
+pub fn check_header(buffer: &[u8]) -> Result<(), FormatError> {
     let Some(len_bytes) = buffer.get(..N_LEN) else {
         return Err(FormatError::HeaderTooSmall);
     };
@@ -144,10 +187,8 @@ pub fn parse(buffer: &[u8]) -> Result<Vec<RawTensor<'_>>, FormatError> {
         return Err(FormatError::InvalidHeader);
     }
     let Pairs(pairs) = serde_json::from_str(header).map_err(|_| FormatError::InvalidHeader)?;
-    let data = buffer.get(stop..).ok_or(FormatError::HeaderTooLarge)?;
 
     let mut seen = std::collections::BTreeSet::new();
-    let mut entries = Vec::with_capacity(pairs.len());
     for (name, value) in pairs {
         if !seen.insert(name.clone()) {
             return Err(FormatError::DuplicateName);
@@ -174,42 +215,15 @@ pub fn parse(buffer: &[u8]) -> Result<Vec<RawTensor<'_>>, FormatError> {
         if e.shape.len() > MAX_RANK {
             return Err(FormatError::InvalidShape(name));
         }
-        let bytes = e
-            .shape
+        if e.shape
             .iter()
             .try_fold(dtype.size(), |acc, &d| acc.checked_mul(d))
-            .ok_or_else(|| FormatError::InvalidShape(name.clone()))?;
-        let (begin, end) = e.data_offsets;
-        if end < begin || end - begin != bytes {
-            return Err(FormatError::InvalidOffsets(name));
+            .is_none()
+        {
+            return Err(FormatError::InvalidShape(name));
         }
-        entries.push((name, dtype, e.shape, begin, end));
     }
-
-    // Spans must tile the data buffer exactly: sorted by offset, each starts where the last ended.
-    entries.sort_by_key(|&(_, _, _, begin, end)| (begin, end));
-    let mut cursor = 0usize;
-    let mut tensors = Vec::with_capacity(entries.len());
-    for (name, dtype, shape, begin, end) in entries {
-        if begin != cursor {
-            return Err(FormatError::InvalidOffsets(name));
-        }
-        let Some(bytes) = data.get(begin..end) else {
-            return Err(FormatError::InvalidOffsets(name));
-        };
-        cursor = end;
-        tensors.push(RawTensor {
-            name,
-            dtype,
-            shape,
-            data: bytes,
-        });
-    }
-    if cursor != data.len() {
-        return Err(FormatError::InvalidOffsets(String::from("<trailing data>")));
-    }
-    tensors.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(tensors)
+    Ok(())
 }
 
 /// A tensor to write: name, dtype, shape and little-endian bytes.
@@ -328,6 +342,7 @@ mod tests {
             parse(&file("{\"__metadata__\":{\"k\":1}}", &[])),
             Err(FormatError::InvalidHeader)
         );
+        // An unknown entry field: the crate ignores it, Sotto's layer refuses it.
         let extra = r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":1}}"#;
         assert_eq!(
             parse(&file(extra, &[0; 4])),
@@ -335,6 +350,7 @@ mod tests {
         );
     }
 
+    /// The crate alone would accept this (its map keeps the last entry): Sotto's layer refuses.
     #[test]
     fn duplicate_name() {
         let h = r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#;
@@ -365,6 +381,7 @@ mod tests {
         );
     }
 
+    /// Layout refusals: these come from the `safetensors` crate's validation.
     #[test]
     fn invalid_offsets_mismatch_overlap_gap_trailing() {
         let wrong_len = r#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#;
