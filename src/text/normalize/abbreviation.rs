@@ -177,13 +177,9 @@ fn without_period(bare: &str, trail: &str, around: &Around<'_>) -> Option<String
     let before_number = before_number_abbrev(bare, next)
         .filter(|_| matches!(bare, "pp" | "pg" | "pgs" | "apt"))
         .or_else(|| {
-            match bare {
-                "Apt" => Some("Apartment"),
-                "ext" => Some("extension"),
-                "Ext" => Some("Extension"),
-                _ => None,
-            }
-            .filter(|_| is_numeric_token(next))
+            expansion(bare)
+                .map(|(e, _)| e)
+                .filter(|_| matches!(bare, "Apt" | "ext" | "Ext") && is_numeric_token(next))
         });
     if let Some(e) = before_number {
         return Some(e.to_string());

@@ -49,9 +49,10 @@ pub struct SpokenToken {
     /// Punctuation spoken after the word (a pause): `,` `;` `:` `.` `?` `!`
     /// or `…`.
     pub punct: Option<char>,
-    /// Byte range in the normalized input of what this word was read from.
-    /// All words of one expansion share it: each word of "$79.99" spans the
-    /// whole "$79.99".
+    /// Byte range, in the text given to [`normalize_tokens`], of what this
+    /// word was read from (without quotes and trailing punctuation). All
+    /// words of one expansion share it: each word of "$79.99" spans the whole
+    /// "$79.99"; "5 km" and "+1 555 123 4567" are one span each.
     pub span: Range<usize>,
 }
 

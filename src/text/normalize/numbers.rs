@@ -1,39 +1,6 @@
 //! Number reading: cardinals, ordinals, years, decimals, digit strings.
 
-use super::tables::{ROMAN_DIGITS, ROMAN_PARTS, SCALE_WORDS};
-
-const ONES: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 10] = [
-    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
-const SCALES: [(u64, &str); 5] = [
-    (1_000_000_000_000_000, "quadrillion"),
-    (1_000_000_000_000, "trillion"),
-    (1_000_000_000, "billion"),
-    (1_000_000, "million"),
-    (1_000, "thousand"),
-];
+use super::tables::{MAGNITUDES, ONES, ROMAN_DIGITS, ROMAN_PARTS, SCALE_WORDS, TENS};
 
 /// Longest digit string read as a number; longer ones are read digit by digit.
 pub(super) const MAX_CARDINAL_DIGITS: usize = 15;
@@ -64,7 +31,7 @@ pub(super) fn cardinal(n: u64) -> String {
     }
     let mut words: Vec<&'static str> = Vec::new();
     let mut rest = n;
-    for (value, name) in SCALES {
+    for (value, name) in MAGNITUDES {
         if rest >= value {
             let q = rest / value;
             if q >= 1000 {

@@ -2,6 +2,44 @@
 //! and weekday names, the abbreviation table (shared with sentence
 //! splitting), units, currencies, symbol names, acronym lists.
 
+// ---------------------------------------------------------------- numbers
+
+/// Number words below twenty.
+pub(super) const ONES: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+/// Tens (index = tens digit).
+pub(super) const TENS: [&str; 10] = [
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+/// Powers of a thousand, largest first.
+pub(super) const MAGNITUDES: [(u64, &str); 5] = [
+    (1_000_000_000_000_000, "quadrillion"),
+    (1_000_000_000_000, "trillion"),
+    (1_000_000_000, "billion"),
+    (1_000_000, "million"),
+    (1_000, "thousand"),
+];
+
 // ---------------------------------------------------------------- calendar
 
 pub(super) const MONTHS: [&str; 12] = [
