@@ -11,7 +11,7 @@ use super::date::{date_token, is_month_word};
 use super::measure::unit_lookup;
 use super::money::{cents_token, is_currency, money_token};
 use super::numbers::{
-    cardinal, cardinal_str, fraction_denominator, is_one, ordinal, parse_num,
+    Num, cardinal, cardinal_str, fraction_denominator, is_one, ordinal, parse_num,
     pluralize_number_words, read_num, scale_word, year,
 };
 use super::phone::phone_token;
@@ -87,42 +87,62 @@ pub(super) fn number_token(
         return Some(r);
     }
     let (num, rest) = parse_num(core)?;
+    if rest.is_empty() {
+        return Some(bare_number(&num, prev, next));
+    }
+    suffixed_number(core, &num, rest, next, depth)
+}
+
+/// A number on its own: maybe followed by a unit or am/pm token, a day after
+/// a month name, or a year.
+fn bare_number(num: &Num<'_>, prev: Option<&str>, next: Option<&str>) -> (String, usize) {
     let simple_int = !num.neg && num.frac.is_none() && !num.commas;
     let int_val = parse_u64(&num.int);
-    let plural = !is_one(&num);
-    // Plain number (maybe followed by a unit token, or after a month name).
-    if rest.is_empty() {
-        if let Some(nx) = next {
-            let nx_core = split_token(nx).0;
-            if let Some((sg, pl)) = unit_lookup(nx_core, true) {
-                return Some((
-                    format!("{} {}", read_num(&num), if plural { pl } else { sg }),
-                    1,
-                ));
-            }
-            if let (Some(a), true) = (ampm(nx_core), simple_int)
-                && let Some(h) = int_val.filter(|h| (1..=12).contains(h))
-            {
-                return Some((format!("{} {}", cardinal(h), a), 1));
-            }
+    let plural = !is_one(num);
+    if let Some(nx) = next {
+        let nx_core = split_token(nx).0;
+        if let Some((sg, pl)) = unit_lookup(nx_core, true) {
+            return (
+                format!("{} {}", read_num(num), if plural { pl } else { sg }),
+                1,
+            );
         }
-        if simple_int
-            && prev.is_some_and(is_month_word)
-            && let Some(d) = int_val.filter(|d| (1..=31).contains(d))
+        if let (Some(a), true) = (ampm(nx_core), simple_int)
+            && let Some(h) = int_val.filter(|h| (1..=12).contains(h))
         {
-            return Some((ordinal(d), 0));
+            return (format!("{} {}", cardinal(h), a), 1);
         }
-        if simple_int
-            && num.int.len() == 4
-            && let Some(y) = int_val.filter(|y| (1100..=2099).contains(y))
-        {
-            return Some((year(y), 0));
-        }
-        return Some((read_num(&num), 0));
     }
+    if simple_int
+        && prev.is_some_and(is_month_word)
+        && let Some(d) = int_val.filter(|d| (1..=31).contains(d))
+    {
+        return (ordinal(d), 0);
+    }
+    if simple_int
+        && num.int.len() == 4
+        && let Some(y) = int_val.filter(|y| (1100..=2099).contains(y))
+    {
+        return (year(y), 0);
+    }
+    (read_num(num), 0)
+}
+
+/// A number with something attached: "%", "3rd", "1990s", "5pm", "5km",
+/// "5k", "10x", "5-10", "3/4", "1.2.3", "3:2", "4G".
+fn suffixed_number(
+    core: &str,
+    num: &Num<'_>,
+    rest: &str,
+    next: Option<&str>,
+    depth: u8,
+) -> Option<(String, usize)> {
+    let simple_int = !num.neg && num.frac.is_none() && !num.commas;
+    let int_val = parse_u64(&num.int);
+    let plural = !is_one(num);
     let lower = rest.to_ascii_lowercase();
     if rest == "%" || rest == "％" {
-        return Some((format!("{} percent", read_num(&num)), 0));
+        return Some((format!("{} percent", read_num(num)), 0));
     }
     if simple_int
         && matches!(lower.as_str(), "st" | "nd" | "rd" | "th")
@@ -164,22 +184,22 @@ pub(super) fn number_token(
     }
     if let Some((sg, pl)) = unit_lookup(rest, false) {
         return Some((
-            format!("{} {}", read_num(&num), if plural { pl } else { sg }),
+            format!("{} {}", read_num(num), if plural { pl } else { sg }),
             0,
         ));
     }
     if let Some(sc) = scale_word(rest).filter(|_| matches!(rest, "k" | "K" | "bn" | "mn" | "tn")) {
-        return Some((format!("{} {}", read_num(&num), sc), 0));
+        return Some((format!("{} {}", read_num(num), sc), 0));
     }
     if lower == "x" {
-        return Some((format!("{} times", read_num(&num)), 0));
+        return Some((format!("{} times", read_num(num)), 0));
     }
     // Ranges 5-10, 5–10%.
     if let Some(after) = rest.strip_prefix('-')
         && after.starts_with(|c: char| c.is_ascii_digit() || is_currency(c))
     {
         let (b, used) = number_token(after, None, next, depth + 1)?;
-        return Some((format!("{} to {}", read_num(&num), b), used));
+        return Some((format!("{} to {}", read_num(num), b), used));
     }
     // Fractions 3/4.
     if let Some(after) = rest.strip_prefix('/')
@@ -217,12 +237,12 @@ pub(super) fn number_token(
     {
         let joiner = if after.len() == 2 { " " } else { " to " };
         return Some((
-            format!("{}{}{}", read_num(&num), joiner, cardinal_str(after)),
+            format!("{}{}{}", read_num(num), joiner, cardinal_str(after)),
             0,
         ));
     }
     // Number followed by other stuff ("4G", "3D"): read pieces.
-    let head = read_num(&num);
+    let head = read_num(num);
     let tail = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
     let skipped = rest.get(..rest.len() - tail.len()).unwrap_or("");
     let sym_words: Vec<&str> = skipped
