@@ -10,6 +10,7 @@
 mod align;
 mod arpa;
 mod forms;
+mod heteronym;
 mod lexicon;
 mod lts;
 mod word;
@@ -108,6 +109,30 @@ pub(crate) fn g2p_sentence(text: &str, lex: &Lexicon) -> Vec<WordPhon> {
         it.1 = fold_word(&it.0);
     }
     let n = items.len();
+    let past_cue = items
+        .iter()
+        .any(|it| heteronym::PAST_CUES.contains(&it.1.as_str()));
+    // The lower-case word `k` places before `i` within its clause.
+    let before = |i: usize, k: usize| {
+        let j = i.checked_sub(k)?;
+        let in_clause = (j..i).all(|m| items.get(m).is_some_and(|x| x.2.is_none()));
+        items.get(j).filter(|_| in_clause).map(|x| x.1.as_str())
+    };
+    let context = |i: usize| heteronym::Context {
+        prev2: before(i, 2).and(before(i, 1)),
+        prev: before(i, 1),
+        next: items
+            .get(i)
+            .filter(|x| x.2.is_none())
+            .and_then(|_| items.get(i + 1))
+            .map(|x| x.1.as_str()),
+        prev_is_name: i >= 2
+            && before(i, 1).is_some()
+            && items
+                .get(i - 1)
+                .is_some_and(|x| x.0.starts_with(|c: char| c.is_uppercase())),
+        past_cue,
+    };
     let mut out: Vec<WordPhon> = Vec::with_capacity(n);
     let mut i = 0;
     while i < n {
@@ -152,6 +177,8 @@ pub(crate) fn g2p_sentence(text: &str, lex: &Lexicon) -> Vec<WordPhon> {
                 .to_string()
         } else if let Some(f) = function_word(&lower) {
             f.to_string()
+        } else if let Some(h) = heteronym::choose(&lower, &context(i)) {
+            h.to_string()
         } else {
             word_pron(&lower, lex, 0)
         };
