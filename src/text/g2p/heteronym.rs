@@ -97,10 +97,39 @@ pub(super) struct Context<'a> {
 
 /// Modals, infinitive "to", "please": a verb follows.
 const VERB_BEFORE: &[&str] = &[
-    "to", "will", "would", "can", "could", "should", "must", "may", "might", "shall", "do", "does",
-    "did", "don't", "doesn't", "didn't", "won't", "can't", "cannot", "couldn't", "wouldn't",
-    "shouldn't", "mustn't", "let's", "please", "i'll", "you'll", "we'll", "they'll", "i'd",
-    "you'd", "we'd", "they'd",
+    "to",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "must",
+    "may",
+    "might",
+    "shall",
+    "do",
+    "does",
+    "did",
+    "don't",
+    "doesn't",
+    "didn't",
+    "won't",
+    "can't",
+    "cannot",
+    "couldn't",
+    "wouldn't",
+    "shouldn't",
+    "mustn't",
+    "let's",
+    "please",
+    "i'll",
+    "you'll",
+    "we'll",
+    "they'll",
+    "i'd",
+    "you'd",
+    "we'd",
+    "they'd",
 ];
 
 /// Subject pronouns after which a bare form is a verb.
@@ -108,10 +137,35 @@ const SUBJECTS: &[&str] = &["i", "you", "we", "they", "who"];
 
 /// Adverbs that stand between a subject and its verb.
 const ADVERBS: &[&str] = &[
-    "also", "often", "always", "never", "usually", "sometimes", "rarely", "really", "just",
-    "still", "strongly", "firmly", "actually", "simply", "certainly", "probably", "generally",
-    "regularly", "constantly", "immediately", "carefully", "quickly", "slowly", "gently", "not",
-    "seldom", "frequently", "routinely", "further",
+    "also",
+    "often",
+    "always",
+    "never",
+    "usually",
+    "sometimes",
+    "rarely",
+    "really",
+    "just",
+    "still",
+    "strongly",
+    "firmly",
+    "actually",
+    "simply",
+    "certainly",
+    "probably",
+    "generally",
+    "regularly",
+    "constantly",
+    "immediately",
+    "carefully",
+    "quickly",
+    "slowly",
+    "gently",
+    "not",
+    "seldom",
+    "frequently",
+    "routinely",
+    "further",
 ];
 
 /// Determiners, possessives, prepositions and quantifiers: a noun follows.
@@ -125,9 +179,8 @@ const NOUN_BEFORE: &[&str] = &[
 
 /// Prepositions: a noun phrase follows.
 const PREPOSITIONS: &[&str] = &[
-    "of", "in", "on", "at", "for", "with", "by", "from", "into", "about", "than", "per",
-    "without", "under", "over", "through", "between", "after", "before", "during", "against",
-    "like",
+    "of", "in", "on", "at", "for", "with", "by", "from", "into", "about", "than", "per", "without",
+    "under", "over", "through", "between", "after", "before", "during", "against", "like",
 ];
 
 /// Forms of "be" (and linking verbs): an adjective or a participle follows.
@@ -140,18 +193,82 @@ const BE: &[&str] = &[
 
 /// What can start the object of an imperative verb ("Close the door").
 const OBJECT_START: &[&str] = &[
-    "the", "a", "an", "my", "your", "his", "her", "our", "their", "its", "this", "that", "these",
-    "those", "me", "him", "us", "them", "it", "yourself", "yourselves", "some", "all", "every",
-    "each", "any", "both",
+    "the",
+    "a",
+    "an",
+    "my",
+    "your",
+    "his",
+    "her",
+    "our",
+    "their",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "me",
+    "him",
+    "us",
+    "them",
+    "it",
+    "yourself",
+    "yourselves",
+    "some",
+    "all",
+    "every",
+    "each",
+    "any",
+    "both",
 ];
 
 /// Words ending in "s" that are not plural nouns.
 const NOT_PLURAL: &[&str] = &[
-    "this", "his", "its", "is", "was", "has", "does", "yes", "thus", "always", "perhaps",
-    "sometimes", "plus", "as", "us", "less", "across", "various", "news", "series", "means",
-    "whereas", "besides", "unless", "towards", "afterwards", "hers", "ours", "yours", "theirs",
-    "lens", "bus", "gas", "physics", "politics", "economics", "mathematics", "species", "its",
-    "chaos", "famous", "previous", "serious", "nervous", "dangerous",
+    "this",
+    "his",
+    "its",
+    "is",
+    "was",
+    "has",
+    "does",
+    "yes",
+    "thus",
+    "always",
+    "perhaps",
+    "sometimes",
+    "plus",
+    "as",
+    "us",
+    "less",
+    "across",
+    "various",
+    "news",
+    "series",
+    "means",
+    "whereas",
+    "besides",
+    "unless",
+    "towards",
+    "afterwards",
+    "hers",
+    "ours",
+    "yours",
+    "theirs",
+    "lens",
+    "bus",
+    "gas",
+    "physics",
+    "politics",
+    "economics",
+    "mathematics",
+    "species",
+    "its",
+    "chaos",
+    "famous",
+    "previous",
+    "serious",
+    "nervous",
+    "dangerous",
 ];
 
 fn is(word: Option<&str>, list: &[&str]) -> bool {
@@ -160,16 +277,18 @@ fn is(word: Option<&str>, list: &[&str]) -> bool {
 
 /// A word that looks like a plural noun ("factories", "workers").
 fn plural_noun(word: Option<&str>) -> bool {
-    const IRREGULAR: &[&str] = &["people", "children", "men", "women", "police", "mice", "feet"];
+    const IRREGULAR: &[&str] = &[
+        "people", "children", "men", "women", "police", "mice", "feet",
+    ];
     word.is_some_and(|w| {
         IRREGULAR.contains(&w)
             || w.len() >= 4
-            && w.ends_with('s')
-            && !w.ends_with("ss")
-            && !w.ends_with("us")
-            && !w.ends_with("is")
-            && !w.ends_with("'s")
-            && !NOT_PLURAL.contains(&w)
+                && w.ends_with('s')
+                && !w.ends_with("ss")
+                && !w.ends_with("us")
+                && !w.ends_with("is")
+                && !w.ends_with("'s")
+                && !NOT_PLURAL.contains(&w)
     })
 }
 
@@ -189,7 +308,12 @@ fn wants_verb(c: &Context<'_>) -> bool {
 
 /// Words that place a sentence in the past.
 pub(super) const PAST_CUES: &[&str] = &[
-    "yesterday", "ago", "last", "earlier", "previously", "formerly",
+    "yesterday",
+    "ago",
+    "last",
+    "earlier",
+    "previously",
+    "formerly",
 ];
 
 /// The phonemes of `word` (lower-case) in its context, if it is a heteronym.
@@ -201,15 +325,23 @@ pub(super) fn choose(word: &str, c: &Context<'_>) -> Option<&'static str> {
         Rule::Lead => lead_is_metal(c),
         Rule::Live => live_is_adjective(c),
         Rule::Lives => {
-            is(c.prev, &["he", "she", "it", "who", "that", "which", "everyone", "someone"])
-                || is(c.prev, ADVERBS)
+            is(
+                c.prev,
+                &[
+                    "he", "she", "it", "who", "that", "which", "everyone", "someone",
+                ],
+            ) || is(c.prev, ADVERBS)
                 || c.prev_is_name
         }
         Rule::Close => !close_is_verb(c),
         Rule::Wound => {
             !is(c.prev, NOUN_BEFORE)
-                && (is(c.prev, &["he", "she", "they", "we", "i", "it", "who", "had", "has", "have"])
-                    || is(c.prev, BE)
+                && (is(
+                    c.prev,
+                    &[
+                        "he", "she", "they", "we", "i", "it", "who", "had", "has", "have",
+                    ],
+                ) || is(c.prev, BE)
                     || is(
                         c.next,
                         &[
@@ -221,23 +353,42 @@ pub(super) fn choose(word: &str, c: &Context<'_>) -> Option<&'static str> {
         Rule::Use => {
             is(c.prev, NOUN_BEFORE)
                 || c.next == Some("of")
-                || is(c.prev, &["no", "good", "little", "full", "daily", "regular", "common"])
+                || is(
+                    c.prev,
+                    &["no", "good", "little", "full", "daily", "regular", "common"],
+                )
         }
         Rule::Minute => {
             is(c.prev, BE)
-                || is(c.prev, &["very", "so", "too", "extremely", "quite", "relatively"])
+                || is(
+                    c.prev,
+                    &["very", "so", "too", "extremely", "quite", "relatively"],
+                )
                 || is(
                     c.next,
                     &[
-                        "amount", "amounts", "detail", "details", "quantity", "quantities",
-                        "particles", "traces", "fraction", "difference", "differences", "changes",
+                        "amount",
+                        "amounts",
+                        "detail",
+                        "details",
+                        "quantity",
+                        "quantities",
+                        "particles",
+                        "traces",
+                        "fraction",
+                        "difference",
+                        "differences",
+                        "changes",
                     ],
                 )
         }
         Rule::Content => {
             !is(c.prev, NOUN_BEFORE)
                 && (is(c.prev, BE)
-                    || is(c.prev, &["perfectly", "quite", "very", "not", "more", "less"])
+                    || is(
+                        c.prev,
+                        &["perfectly", "quite", "very", "not", "more", "less"],
+                    )
                     || is(c.next, &["with", "to"]))
         }
     };
@@ -251,8 +402,12 @@ fn read_is_past(c: &Context<'_>) -> bool {
     if is(c.prev, VERB_BEFORE) || c.prev.is_none() || is(c.prev, NOUN_BEFORE) {
         return false;
     }
-    if is(c.prev, &["have", "has", "had", "having", "i've", "you've", "we've", "they've"])
-        || is(c.prev, BE)
+    if is(
+        c.prev,
+        &[
+            "have", "has", "had", "having", "i've", "you've", "we've", "they've",
+        ],
+    ) || is(c.prev, BE)
         || is(c.prev, &["already", "recently", "once", "he", "she", "it"])
         || c.past_cue
     {
@@ -268,14 +423,51 @@ fn read_is_past(c: &Context<'_>) -> bool {
 /// end of a clause.
 fn lead_is_metal(c: &Context<'_>) -> bool {
     const METAL_NEXT: &[&str] = &[
-        "pipe", "pipes", "paint", "poisoning", "weight", "weights", "shot", "bullet", "bullets",
-        "crystal", "levels", "level", "exposure", "dust", "sheet", "sheets", "roof", "acid",
-        "oxide", "mine", "mines", "ore", "glass", "free", "piping", "apron", "contamination",
-        "pencil", "soldier", "soldiers", "balloon",
+        "pipe",
+        "pipes",
+        "paint",
+        "poisoning",
+        "weight",
+        "weights",
+        "shot",
+        "bullet",
+        "bullets",
+        "crystal",
+        "levels",
+        "level",
+        "exposure",
+        "dust",
+        "sheet",
+        "sheets",
+        "roof",
+        "acid",
+        "oxide",
+        "mine",
+        "mines",
+        "ore",
+        "glass",
+        "free",
+        "piping",
+        "apron",
+        "contamination",
+        "pencil",
+        "soldier",
+        "soldiers",
+        "balloon",
     ];
     is(c.next, METAL_NEXT)
-        || (is(c.prev, &["of", "with", "contains", "contain", "containing", "from", "pure"])
-            || is(c.prev, BE))
+        || (is(
+            c.prev,
+            &[
+                "of",
+                "with",
+                "contains",
+                "contain",
+                "containing",
+                "from",
+                "pure",
+            ],
+        ) || is(c.prev, BE))
             && (c.next.is_none() || is(c.next, &["and", "or", "but"]))
 }
 
@@ -283,17 +475,69 @@ fn lead_is_metal(c: &Context<'_>) -> bool {
 /// after "played", "went", "is"...
 fn live_is_adjective(c: &Context<'_>) -> bool {
     const ADJ_AFTER: &[&str] = &[
-        "played", "play", "plays", "playing", "broadcast", "broadcasts", "streamed", "stream",
-        "streaming", "go", "goes", "going", "went", "gone", "aired", "performed", "perform",
-        "performing", "sang", "sing", "sung", "shown", "filmed", "televised", "watch", "watched",
+        "played",
+        "play",
+        "plays",
+        "playing",
+        "broadcast",
+        "broadcasts",
+        "streamed",
+        "stream",
+        "streaming",
+        "go",
+        "goes",
+        "going",
+        "went",
+        "gone",
+        "aired",
+        "performed",
+        "perform",
+        "performing",
+        "sang",
+        "sing",
+        "sung",
+        "shown",
+        "filmed",
+        "televised",
+        "watch",
+        "watched",
         "watching",
     ];
     const ADJ_BEFORE: &[&str] = &[
-        "music", "broadcast", "broadcasts", "show", "shows", "stream", "streams", "audience",
-        "performance", "performances", "wire", "wires", "bait", "ammunition", "recording",
-        "recordings", "coverage", "concert", "concerts", "event", "events", "updates", "update",
-        "album", "version", "feed", "television", "tv", "radio", "animals", "animal", "action",
-        "chat", "demo",
+        "music",
+        "broadcast",
+        "broadcasts",
+        "show",
+        "shows",
+        "stream",
+        "streams",
+        "audience",
+        "performance",
+        "performances",
+        "wire",
+        "wires",
+        "bait",
+        "ammunition",
+        "recording",
+        "recordings",
+        "coverage",
+        "concert",
+        "concerts",
+        "event",
+        "events",
+        "updates",
+        "update",
+        "album",
+        "version",
+        "feed",
+        "television",
+        "tv",
+        "radio",
+        "animals",
+        "animal",
+        "action",
+        "chat",
+        "demo",
     ];
     if is(c.prev, VERB_BEFORE) || is(c.prev, SUBJECTS) {
         return false;
@@ -308,14 +552,57 @@ fn live_is_adjective(c: &Context<'_>) -> bool {
 /// "very close", "a close friend").
 fn close_is_verb(c: &Context<'_>) -> bool {
     const ADJ_NEXT: &[&str] = &[
-        "to", "together", "by", "enough", "behind", "friend", "friends", "call", "calls", "look",
-        "relative", "relatives", "contact", "attention", "second", "race", "range", "shave",
-        "family", "ties", "relationship", "match", "game", "vote", "eye",
+        "to",
+        "together",
+        "by",
+        "enough",
+        "behind",
+        "friend",
+        "friends",
+        "call",
+        "calls",
+        "look",
+        "relative",
+        "relatives",
+        "contact",
+        "attention",
+        "second",
+        "race",
+        "range",
+        "shave",
+        "family",
+        "ties",
+        "relationship",
+        "match",
+        "game",
+        "vote",
+        "eye",
     ];
     const ADJ_PREV: &[&str] = &[
-        "very", "so", "too", "quite", "pretty", "really", "fairly", "extremely", "rather", "as",
-        "get", "gets", "got", "getting", "come", "came", "stand", "stood", "keep", "kept", "hold",
-        "held", "a", "an",
+        "very",
+        "so",
+        "too",
+        "quite",
+        "pretty",
+        "really",
+        "fairly",
+        "extremely",
+        "rather",
+        "as",
+        "get",
+        "gets",
+        "got",
+        "getting",
+        "come",
+        "came",
+        "stand",
+        "stood",
+        "keep",
+        "kept",
+        "hold",
+        "held",
+        "a",
+        "an",
     ];
     if is(c.next, ADJ_NEXT) || is(c.prev, ADJ_PREV) || is(c.prev, BE) {
         return false;
@@ -352,11 +639,23 @@ mod tests {
 
     #[test]
     fn noun_verb_pairs() {
-        assert_eq!(choose("record", &ctx(Some("to"), Some("a"))), Some("ɹᵻkˈoːɹd"));
-        assert_eq!(choose("record", &ctx(Some("world"), Some("in"))), Some("ɹˈɛkɚd"));
+        assert_eq!(
+            choose("record", &ctx(Some("to"), Some("a"))),
+            Some("ɹᵻkˈoːɹd")
+        );
+        assert_eq!(
+            choose("record", &ctx(Some("world"), Some("in"))),
+            Some("ɹˈɛkɚd")
+        );
         assert_eq!(choose("record", &ctx(Some("the"), None)), Some("ɹˈɛkɚd"));
-        assert_eq!(choose("present", &ctx(Some("will"), Some("her"))), Some("pɹɪzˈɛnt"));
-        assert_eq!(choose("object", &ctx(Some("i"), Some("to"))), Some("əbdʒˈɛkt"));
+        assert_eq!(
+            choose("present", &ctx(Some("will"), Some("her"))),
+            Some("pɹɪzˈɛnt")
+        );
+        assert_eq!(
+            choose("object", &ctx(Some("i"), Some("to"))),
+            Some("əbdʒˈɛkt")
+        );
         assert_eq!(choose("excuse", &ctx(None, Some("me"))), Some("ɛkskjˈuːz"));
         assert_eq!(choose("house", &ctx(Some("glass"), None)), Some("hˈaʊs"));
         assert_eq!(choose("hello", &ctx(None, None)), None);
@@ -366,14 +665,29 @@ mod tests {
     fn special_rules() {
         assert_eq!(choose("read", &ctx(None, Some("the"))), Some("ɹˈiːd"));
         assert_eq!(choose("read", &ctx(Some("have"), Some("it"))), Some("ɹˈɛd"));
-        assert_eq!(choose("lead", &ctx(Some("you"), Some("the"))), Some("lˈiːd"));
+        assert_eq!(
+            choose("lead", &ctx(Some("you"), Some("the"))),
+            Some("lˈiːd")
+        );
         assert_eq!(choose("lead", &ctx(None, Some("pipes"))), Some("lˈɛd"));
-        assert_eq!(choose("live", &ctx(Some("they"), Some("here"))), Some("lˈɪv"));
+        assert_eq!(
+            choose("live", &ctx(Some("they"), Some("here"))),
+            Some("lˈɪv")
+        );
         assert_eq!(choose("live", &ctx(Some("a"), Some("show"))), Some("lˈaɪv"));
         assert_eq!(choose("close", &ctx(None, Some("the"))), Some("klˈoʊz"));
-        assert_eq!(choose("close", &ctx(Some("very"), Some("to"))), Some("klˈoʊs"));
-        assert_eq!(choose("wind", &ctx(Some("the"), Some("blew"))), Some("wˈɪnd"));
-        assert_eq!(choose("wind", &ctx(Some("to"), Some("the"))), Some("wˈaɪnd"));
+        assert_eq!(
+            choose("close", &ctx(Some("very"), Some("to"))),
+            Some("klˈoʊs")
+        );
+        assert_eq!(
+            choose("wind", &ctx(Some("the"), Some("blew"))),
+            Some("wˈɪnd")
+        );
+        assert_eq!(
+            choose("wind", &ctx(Some("to"), Some("the"))),
+            Some("wˈaɪnd")
+        );
         assert_eq!(choose("use", &ctx(Some("no"), Some("in"))), Some("jˈuːs"));
         assert_eq!(choose("use", &ctx(Some("can"), Some("my"))), Some("jˈuːz"));
     }

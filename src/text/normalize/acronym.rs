@@ -70,6 +70,9 @@ mod tests {
         let a = |s: &str, p: Option<&str>| acronym(s, p, None);
         assert_eq!(a("FBI", None).as_deref(), Some("F B I"));
         assert_eq!(a("NASA", None).as_deref(), Some("nasa"));
+        // Letter names, as a careful reader (and espeak-ng) says them.
+        assert_eq!(a("ESA", Some("the")).as_deref(), Some("E S A"));
+        assert_eq!(a("CERN", None).as_deref(), Some("cern"));
         assert_eq!(a("URLs", None).as_deref(), Some("U R L's"));
         assert_eq!(a("WHO", Some("the")).as_deref(), Some("W H O"));
         assert_eq!(a("WHO", Some("ARE")).as_deref(), Some("who"));

@@ -62,6 +62,8 @@ pub(super) fn strip(text: &str) -> Marked {
             .map_or(text.len()..text.len(), |(o, c)| *o..*o + c.len_utf8())
     };
     let mut i = 0;
+    // Index of the ')' closing the section-reference part being read.
+    let mut ref_close: Option<usize> = None;
     // Look-ahead for "](" closing of markdown links is bounded.
     const LINK_LOOKAHEAD: usize = 300;
     while i < n {
@@ -108,10 +110,15 @@ pub(super) fn strip(text: &str) -> Marked {
                     && at(i + 4) == Some(')');
                 if area {
                     s.push('(', src(i));
+                } else if let Some(close) = reference_part(&chars, i, ref_close) {
+                    // "3(b)", "4(a)(ii)": section references, no pause
+                    ref_close = Some(close);
+                    s.push(' ', src(i));
                 } else {
                     s.push_str(" , ", src(i));
                 }
             }
+            ')' if ref_close == Some(i) => s.push(' ', src(i)),
             ')' => {
                 let area = i >= 4
                     && (1..=3).all(|k| at(i - k).is_some_and(|d| d.is_ascii_digit()))
@@ -178,6 +185,27 @@ pub(super) fn strip(text: &str) -> Marked {
     }
     s
 }
+/// A parenthesized part of a section reference opening at `open`: right
+/// after a digit (or after the previous part, `prev_close`), one to four
+/// ASCII letters or digits, then ')' not followed by a letter or digit
+/// ("3(b)", "12(3)", "4(a)(ii)"). Returns the index of the ')'.
+fn reference_part(chars: &[char], open: usize, prev_close: Option<usize>) -> Option<usize> {
+    let before = open.checked_sub(1)?;
+    let after_part = prev_close == Some(before);
+    if !(after_part || chars.get(before)?.is_ascii_digit()) {
+        return None;
+    }
+    let len = chars
+        .get(open + 1..)?
+        .iter()
+        .take(5)
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    let close = open + 1 + len;
+    let ends = chars.get(close + 1).is_none_or(|c| !c.is_alphanumeric());
+    ((1..=4).contains(&len) && chars.get(close) == Some(&')') && ends).then_some(close)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,8 @@
 //!    `x` between numbers, punctuation only, international phone numbers
 //!    ([`phone`]), web and e-mail addresses ([`electronic`]), anything with
 //!    a digit ([`numeric`], which tries [`money`], [`phone`], [`date`],
-//!    [`time`], [`measure`] and plain numbers from [`numbers`]), then
+//!    [`time`], [`measure`], codes ([`code`]) and plain numbers from
+//!    [`numbers`]), then
 //!    abbreviations ([`abbreviation`], [`date`]) and words ([`word`],
 //!    [`acronym`]);
 //! 4. [`punctuation`]: spoken words with the punctuation after them.
@@ -18,6 +19,7 @@
 
 mod abbreviation;
 mod acronym;
+mod code;
 mod date;
 mod electronic;
 mod markup;

@@ -7,6 +7,7 @@
 //! The order of the checks is the classification: the first reading that
 //! fits wins.
 
+use super::code::{code_digits, is_code_prefix};
 use super::date::{date_token, is_month_word};
 use super::measure::unit_lookup;
 use super::money::{cents_token, is_currency, money_token};
@@ -57,6 +58,8 @@ pub(super) fn number_token(
         );
         let (tail_words, used) = if tail.is_empty() {
             (String::new(), 0)
+        } else if let Some(w) = all_digits(tail).then(|| code_digits(tail)).flatten() {
+            (w, 0)
         } else {
             number_token(tail, None, next, depth + 1)?
         };
@@ -118,6 +121,12 @@ fn bare_number(num: &Num<'_>, prev: Option<&str>, next: Option<&str>) -> (String
         && let Some(d) = int_val.filter(|d| (1..=31).contains(d))
     {
         return (ordinal(d), 0);
+    }
+    if simple_int
+        && is_code_prefix(prev)
+        && let Some(w) = code_digits(&num.int)
+    {
+        return (w, 0);
     }
     if simple_int
         && num.int.len() == 4

@@ -426,8 +426,9 @@ pub(super) const TLDS: &[&str] = &[
 pub(super) const PRONOUNCEABLE: &[&str] = &[
     "NASA", "NATO", "UNESCO", "UNICEF", "OPEC", "FIFA", "NAFTA", "AIDS", "LASER", "RADAR", "SCUBA",
     "GIF", "COVID", "PIN", "SIM", "SWAT", "NASDAQ", "IKEA", "LEGO", "ZIP", "OSHA", "FEMA", "DARPA",
-    "INTERPOL", "UNIX", "LINUX", "SARS", "ASEAN", "ESA", "NOAA", "POTUS", "SCOTUS", "WASP", "YOLO",
-    "EMOJI", "CAPTCHA", "NIMBY",
+    "INTERPOL", "UNIX", "LINUX", "SARS", "ASEAN", "NOAA", "POTUS", "SCOTUS", "WASP", "YOLO",
+    "EMOJI", "CAPTCHA", "NIMBY", "CERN", "JPEG", "SONAR", "LIDAR", "UEFA", "NORAD", "MERS",
+    "BAFTA", "ANZAC", "RAM", "ROM",
 ];
 
 /// Short all-caps words that are ordinary words when shouted.
