@@ -45,12 +45,17 @@ fn score(path: &str) -> (usize, usize, Vec<String>) {
     let table = readings();
     let text = std::fs::read_to_string(path).expect("labelled set is readable");
     let (mut right, mut total, mut misses) = (0, 0, Vec::new());
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let f: Vec<&str> = line.split('\t').collect();
         let [sentence, word, label] = f.as_slice() else {
             panic!("malformed line: {line}");
         };
-        let pairs = table.get(word).unwrap_or_else(|| panic!("{word} not in table"));
+        let pairs = table
+            .get(word)
+            .unwrap_or_else(|| panic!("{word} not in table"));
         let want = pairs
             .iter()
             .find(|(r, _)| r == label)
@@ -61,7 +66,9 @@ fn score(path: &str) -> (usize, usize, Vec<String>) {
         if got.as_deref() == Some(want) {
             right += 1;
         } else {
-            misses.push(format!("{sentence} [{word}: want {label} {want}, got {got:?}]"));
+            misses.push(format!(
+                "{sentence} [{word}: want {label} {want}, got {got:?}]"
+            ));
         }
     }
     (right, total, misses)
