@@ -15,7 +15,11 @@ Needs piper-phonemize==1.1.0 (test oracle only; GPL, never shipped).
 
 import argparse
 import subprocess
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from per import lev as dist, oracle  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -36,16 +40,6 @@ def labelled(name):
         if line and not line.startswith("#"):
             rows.append(tuple(line.split("\t")))
     return rows
-
-
-def dist(a, b):
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def strip_punct(tok):
@@ -69,9 +63,7 @@ def decide(phonemes, options):
 
 
 def espeak(sentences):
-    from piper_phonemize import phonemize_espeak
-
-    return [" ".join("".join(s) for s in phonemize_espeak(t, "en-us")) for t in sentences]
+    return [oracle(t) for t in sentences]
 
 
 def sotto(binary, sentences):

@@ -96,76 +96,24 @@ pub(super) struct Context<'a> {
 }
 
 /// Modals, infinitive "to", "please": a verb follows.
+#[rustfmt::skip]
 const VERB_BEFORE: &[&str] = &[
-    "to",
-    "will",
-    "would",
-    "can",
-    "could",
-    "should",
-    "must",
-    "may",
-    "might",
-    "shall",
-    "do",
-    "does",
-    "did",
-    "don't",
-    "doesn't",
-    "didn't",
-    "won't",
-    "can't",
-    "cannot",
-    "couldn't",
-    "wouldn't",
-    "shouldn't",
-    "mustn't",
-    "let's",
-    "please",
-    "i'll",
-    "you'll",
-    "we'll",
-    "they'll",
-    "i'd",
-    "you'd",
-    "we'd",
-    "they'd",
+    "to", "will", "would", "can", "could", "should", "must", "may", "might", "shall", "do", "does",
+    "did", "don't", "doesn't", "didn't", "won't", "can't", "cannot", "couldn't", "wouldn't",
+    "shouldn't", "mustn't", "let's", "please", "i'll", "you'll", "we'll", "they'll", "i'd",
+    "you'd", "we'd", "they'd",
 ];
 
 /// Subject pronouns after which a bare form is a verb.
 const SUBJECTS: &[&str] = &["i", "you", "we", "they", "who"];
 
 /// Adverbs that stand between a subject and its verb.
+#[rustfmt::skip]
 const ADVERBS: &[&str] = &[
-    "also",
-    "often",
-    "always",
-    "never",
-    "usually",
-    "sometimes",
-    "rarely",
-    "really",
-    "just",
-    "still",
-    "strongly",
-    "firmly",
-    "actually",
-    "simply",
-    "certainly",
-    "probably",
-    "generally",
-    "regularly",
-    "constantly",
-    "immediately",
-    "carefully",
-    "quickly",
-    "slowly",
-    "gently",
-    "not",
-    "seldom",
-    "frequently",
-    "routinely",
-    "further",
+    "also", "often", "always", "never", "usually", "sometimes", "rarely", "really", "just",
+    "still", "strongly", "firmly", "actually", "simply", "certainly", "probably", "generally",
+    "regularly", "constantly", "immediately", "carefully", "quickly", "slowly", "gently", "not",
+    "seldom", "frequently", "routinely", "further",
 ];
 
 /// Determiners, possessives, prepositions and quantifiers: a noun follows.
@@ -192,83 +140,21 @@ const BE: &[&str] = &[
 ];
 
 /// What can start the object of an imperative verb ("Close the door").
+#[rustfmt::skip]
 const OBJECT_START: &[&str] = &[
-    "the",
-    "a",
-    "an",
-    "my",
-    "your",
-    "his",
-    "her",
-    "our",
-    "their",
-    "its",
-    "this",
-    "that",
-    "these",
-    "those",
-    "me",
-    "him",
-    "us",
-    "them",
-    "it",
-    "yourself",
-    "yourselves",
-    "some",
-    "all",
-    "every",
-    "each",
-    "any",
-    "both",
+    "the", "a", "an", "my", "your", "his", "her", "our", "their", "its", "this", "that", "these",
+    "those", "me", "him", "us", "them", "it", "yourself", "yourselves", "some", "all", "every",
+    "each", "any", "both",
 ];
 
 /// Words ending in "s" that are not plural nouns.
+#[rustfmt::skip]
 const NOT_PLURAL: &[&str] = &[
-    "this",
-    "his",
-    "its",
-    "is",
-    "was",
-    "has",
-    "does",
-    "yes",
-    "thus",
-    "always",
-    "perhaps",
-    "sometimes",
-    "plus",
-    "as",
-    "us",
-    "less",
-    "across",
-    "various",
-    "news",
-    "series",
-    "means",
-    "whereas",
-    "besides",
-    "unless",
-    "towards",
-    "afterwards",
-    "hers",
-    "ours",
-    "yours",
-    "theirs",
-    "lens",
-    "bus",
-    "gas",
-    "physics",
-    "politics",
-    "economics",
-    "mathematics",
-    "species",
-    "its",
-    "chaos",
-    "famous",
-    "previous",
-    "serious",
-    "nervous",
-    "dangerous",
+    "this", "his", "its", "is", "was", "has", "does", "yes", "thus", "always", "perhaps",
+    "sometimes", "plus", "as", "us", "less", "across", "various", "news", "series", "means",
+    "whereas", "besides", "unless", "towards", "afterwards", "hers", "ours", "yours", "theirs",
+    "lens", "bus", "gas", "physics", "politics", "economics", "mathematics", "species", "its",
+    "chaos", "famous", "previous", "serious", "nervous", "dangerous",
 ];
 
 fn is(word: Option<&str>, list: &[&str]) -> bool {
@@ -307,13 +193,9 @@ fn wants_verb(c: &Context<'_>) -> bool {
 }
 
 /// Words that place a sentence in the past.
+#[rustfmt::skip]
 pub(super) const PAST_CUES: &[&str] = &[
-    "yesterday",
-    "ago",
-    "last",
-    "earlier",
-    "previously",
-    "formerly",
+    "yesterday", "ago", "last", "earlier", "previously", "formerly",
 ];
 
 /// The phonemes of `word` (lower-case) in its context, if it is a heteronym.
@@ -422,38 +304,12 @@ fn read_is_past(c: &Context<'_>) -> bool {
 /// "lead": the metal before "pipes", "paint"..., or after "of"/"are" at the
 /// end of a clause.
 fn lead_is_metal(c: &Context<'_>) -> bool {
+    #[rustfmt::skip]
     const METAL_NEXT: &[&str] = &[
-        "pipe",
-        "pipes",
-        "paint",
-        "poisoning",
-        "weight",
-        "weights",
-        "shot",
-        "bullet",
-        "bullets",
-        "crystal",
-        "levels",
-        "level",
-        "exposure",
-        "dust",
-        "sheet",
-        "sheets",
-        "roof",
-        "acid",
-        "oxide",
-        "mine",
-        "mines",
-        "ore",
-        "glass",
-        "free",
-        "piping",
-        "apron",
-        "contamination",
-        "pencil",
-        "soldier",
-        "soldiers",
-        "balloon",
+        "pipe", "pipes", "paint", "poisoning", "weight", "weights", "shot", "bullet", "bullets",
+        "crystal", "levels", "level", "exposure", "dust", "sheet", "sheets", "roof", "acid",
+        "oxide", "mine", "mines", "ore", "glass", "free", "piping", "apron", "contamination",
+        "pencil", "soldier", "soldiers", "balloon",
     ];
     is(c.next, METAL_NEXT)
         || (is(
@@ -474,70 +330,20 @@ fn lead_is_metal(c: &Context<'_>) -> bool {
 /// "live": the adjective before a broadcast word, after a determiner, or
 /// after "played", "went", "is"...
 fn live_is_adjective(c: &Context<'_>) -> bool {
+    #[rustfmt::skip]
     const ADJ_AFTER: &[&str] = &[
-        "played",
-        "play",
-        "plays",
-        "playing",
-        "broadcast",
-        "broadcasts",
-        "streamed",
-        "stream",
-        "streaming",
-        "go",
-        "goes",
-        "going",
-        "went",
-        "gone",
-        "aired",
-        "performed",
-        "perform",
-        "performing",
-        "sang",
-        "sing",
-        "sung",
-        "shown",
-        "filmed",
-        "televised",
-        "watch",
-        "watched",
+        "played", "play", "plays", "playing", "broadcast", "broadcasts", "streamed", "stream",
+        "streaming", "go", "goes", "going", "went", "gone", "aired", "performed", "perform",
+        "performing", "sang", "sing", "sung", "shown", "filmed", "televised", "watch", "watched",
         "watching",
     ];
+    #[rustfmt::skip]
     const ADJ_BEFORE: &[&str] = &[
-        "music",
-        "broadcast",
-        "broadcasts",
-        "show",
-        "shows",
-        "stream",
-        "streams",
-        "audience",
-        "performance",
-        "performances",
-        "wire",
-        "wires",
-        "bait",
-        "ammunition",
-        "recording",
-        "recordings",
-        "coverage",
-        "concert",
-        "concerts",
-        "event",
-        "events",
-        "updates",
-        "update",
-        "album",
-        "version",
-        "feed",
-        "television",
-        "tv",
-        "radio",
-        "animals",
-        "animal",
-        "action",
-        "chat",
-        "demo",
+        "music", "broadcast", "broadcasts", "show", "shows", "stream", "streams", "audience",
+        "performance", "performances", "wire", "wires", "bait", "ammunition", "recording",
+        "recordings", "coverage", "concert", "concerts", "event", "events", "updates", "update",
+        "album", "version", "feed", "television", "tv", "radio", "animals", "animal", "action",
+        "chat", "demo",
     ];
     if is(c.prev, VERB_BEFORE) || is(c.prev, SUBJECTS) {
         return false;
@@ -551,58 +357,17 @@ fn live_is_adjective(c: &Context<'_>) -> bool {
 /// "close": the verb unless something marks the adjective ("close to",
 /// "very close", "a close friend").
 fn close_is_verb(c: &Context<'_>) -> bool {
+    #[rustfmt::skip]
     const ADJ_NEXT: &[&str] = &[
-        "to",
-        "together",
-        "by",
-        "enough",
-        "behind",
-        "friend",
-        "friends",
-        "call",
-        "calls",
-        "look",
-        "relative",
-        "relatives",
-        "contact",
-        "attention",
-        "second",
-        "race",
-        "range",
-        "shave",
-        "family",
-        "ties",
-        "relationship",
-        "match",
-        "game",
-        "vote",
-        "eye",
+        "to", "together", "by", "enough", "behind", "friend", "friends", "call", "calls", "look",
+        "relative", "relatives", "contact", "attention", "second", "race", "range", "shave",
+        "family", "ties", "relationship", "match", "game", "vote", "eye",
     ];
+    #[rustfmt::skip]
     const ADJ_PREV: &[&str] = &[
-        "very",
-        "so",
-        "too",
-        "quite",
-        "pretty",
-        "really",
-        "fairly",
-        "extremely",
-        "rather",
-        "as",
-        "get",
-        "gets",
-        "got",
-        "getting",
-        "come",
-        "came",
-        "stand",
-        "stood",
-        "keep",
-        "kept",
-        "hold",
-        "held",
-        "a",
-        "an",
+        "very", "so", "too", "quite", "pretty", "really", "fairly", "extremely", "rather", "as",
+        "get", "gets", "got", "getting", "come", "came", "stand", "stood", "keep", "kept", "hold",
+        "held", "a", "an",
     ];
     if is(c.next, ADJ_NEXT) || is(c.prev, ADJ_PREV) || is(c.prev, BE) {
         return false;
@@ -638,57 +403,31 @@ mod tests {
     }
 
     #[test]
-    fn noun_verb_pairs() {
-        assert_eq!(
-            choose("record", &ctx(Some("to"), Some("a"))),
-            Some("ɹᵻkˈoːɹd")
-        );
-        assert_eq!(
-            choose("record", &ctx(Some("world"), Some("in"))),
-            Some("ɹˈɛkɚd")
-        );
-        assert_eq!(choose("record", &ctx(Some("the"), None)), Some("ɹˈɛkɚd"));
-        assert_eq!(
-            choose("present", &ctx(Some("will"), Some("her"))),
-            Some("pɹɪzˈɛnt")
-        );
-        assert_eq!(
-            choose("object", &ctx(Some("i"), Some("to"))),
-            Some("əbdʒˈɛkt")
-        );
-        assert_eq!(choose("excuse", &ctx(None, Some("me"))), Some("ɛkskjˈuːz"));
-        assert_eq!(choose("house", &ctx(Some("glass"), None)), Some("hˈaʊs"));
+    fn readings_from_context() {
+        let cases: &[(&str, Option<&str>, Option<&str>, &str)] = &[
+            ("record", Some("to"), Some("a"), "ɹᵻkˈoːɹd"),
+            ("record", Some("world"), Some("in"), "ɹˈɛkɚd"),
+            ("record", Some("the"), None, "ɹˈɛkɚd"),
+            ("present", Some("will"), Some("her"), "pɹɪzˈɛnt"),
+            ("object", Some("i"), Some("to"), "əbdʒˈɛkt"),
+            ("excuse", None, Some("me"), "ɛkskjˈuːz"),
+            ("house", Some("glass"), None, "hˈaʊs"),
+            ("read", None, Some("the"), "ɹˈiːd"),
+            ("read", Some("have"), Some("it"), "ɹˈɛd"),
+            ("lead", Some("you"), Some("the"), "lˈiːd"),
+            ("lead", None, Some("pipes"), "lˈɛd"),
+            ("live", Some("they"), Some("here"), "lˈɪv"),
+            ("live", Some("a"), Some("show"), "lˈaɪv"),
+            ("close", None, Some("the"), "klˈoʊz"),
+            ("close", Some("very"), Some("to"), "klˈoʊs"),
+            ("wind", Some("the"), Some("blew"), "wˈɪnd"),
+            ("wind", Some("to"), Some("the"), "wˈaɪnd"),
+            ("use", Some("no"), Some("in"), "jˈuːs"),
+            ("use", Some("can"), Some("my"), "jˈuːz"),
+        ];
+        for (word, prev, next, want) in cases {
+            assert_eq!(choose(word, &ctx(*prev, *next)), Some(*want), "{word}");
+        }
         assert_eq!(choose("hello", &ctx(None, None)), None);
-    }
-
-    #[test]
-    fn special_rules() {
-        assert_eq!(choose("read", &ctx(None, Some("the"))), Some("ɹˈiːd"));
-        assert_eq!(choose("read", &ctx(Some("have"), Some("it"))), Some("ɹˈɛd"));
-        assert_eq!(
-            choose("lead", &ctx(Some("you"), Some("the"))),
-            Some("lˈiːd")
-        );
-        assert_eq!(choose("lead", &ctx(None, Some("pipes"))), Some("lˈɛd"));
-        assert_eq!(
-            choose("live", &ctx(Some("they"), Some("here"))),
-            Some("lˈɪv")
-        );
-        assert_eq!(choose("live", &ctx(Some("a"), Some("show"))), Some("lˈaɪv"));
-        assert_eq!(choose("close", &ctx(None, Some("the"))), Some("klˈoʊz"));
-        assert_eq!(
-            choose("close", &ctx(Some("very"), Some("to"))),
-            Some("klˈoʊs")
-        );
-        assert_eq!(
-            choose("wind", &ctx(Some("the"), Some("blew"))),
-            Some("wˈɪnd")
-        );
-        assert_eq!(
-            choose("wind", &ctx(Some("to"), Some("the"))),
-            Some("wˈaɪnd")
-        );
-        assert_eq!(choose("use", &ctx(Some("no"), Some("in"))), Some("jˈuːs"));
-        assert_eq!(choose("use", &ctx(Some("can"), Some("my"))), Some("jˈuːz"));
     }
 }
