@@ -198,6 +198,57 @@ pub(super) const PAST_CUES: &[&str] = &[
     "yesterday", "ago", "last", "earlier", "previously", "formerly",
 ];
 
+/// Subjects of a third-person "lives" ("she lives").
+#[rustfmt::skip]
+const LIVES_SUBJECTS: &[&str] = &[
+    "he", "she", "it", "who", "that", "which", "everyone", "someone",
+];
+
+/// Words before "wound" as the past of "wind" ("he wound", "had wound").
+#[rustfmt::skip]
+const WOUND_VERB_PREV: &[&str] = &[
+    "he", "she", "they", "we", "i", "it", "who", "had", "has", "have",
+];
+
+/// Particles after "wound" as the past of "wind" ("wound up").
+#[rustfmt::skip]
+const WOUND_VERB_NEXT: &[&str] = &[
+    "up", "down", "around", "round", "back", "through", "into", "tightly",
+];
+
+/// Adjectives before the noun "use" ("no use", "daily use").
+#[rustfmt::skip]
+const USE_NOUN_PREV: &[&str] = &["no", "good", "little", "full", "daily", "regular", "common"];
+
+/// Degree words before the adjective "minute" ("very minute").
+#[rustfmt::skip]
+const MINUTE_DEGREE: &[&str] = &["very", "so", "too", "extremely", "quite", "relatively"];
+
+/// Degree words before the adjective "content" ("perfectly content").
+#[rustfmt::skip]
+const CONTENT_DEGREE: &[&str] = &["perfectly", "quite", "very", "not", "more", "less"];
+
+/// Nouns after the adjective "minute" ("minute details").
+#[rustfmt::skip]
+const MINUTE_TINY_NEXT: &[&str] = &[
+    "amount", "amounts", "detail", "details", "quantity", "quantities", "particles", "traces",
+    "fraction", "difference", "differences", "changes",
+];
+
+/// Perfect auxiliaries before the past participle "read".
+#[rustfmt::skip]
+const HAVE: &[&str] = &[
+    "have", "has", "had", "having", "i've", "you've", "we've", "they've",
+];
+
+/// Words before "read" in the past tense ("he read", "already read").
+#[rustfmt::skip]
+const READ_PAST_PREV: &[&str] = &["already", "recently", "once", "he", "she", "it"];
+
+/// Words before "lead" the metal at the end of a clause ("made of lead").
+#[rustfmt::skip]
+const METAL_PREV: &[&str] = &["of", "with", "contains", "contain", "containing", "from", "pure"];
+
 /// The phonemes of `word` (lower-case) in its context, if it is a heteronym.
 pub(super) fn choose(word: &str, c: &Context<'_>) -> Option<&'static str> {
     let e = table().get(word)?;
@@ -206,72 +257,20 @@ pub(super) fn choose(word: &str, c: &Context<'_>) -> Option<&'static str> {
         Rule::Read => read_is_past(c),
         Rule::Lead => lead_is_metal(c),
         Rule::Live => live_is_adjective(c),
-        Rule::Lives => {
-            is(
-                c.prev,
-                &[
-                    "he", "she", "it", "who", "that", "which", "everyone", "someone",
-                ],
-            ) || is(c.prev, ADVERBS)
-                || c.prev_is_name
-        }
+        Rule::Lives => is(c.prev, LIVES_SUBJECTS) || is(c.prev, ADVERBS) || c.prev_is_name,
         Rule::Close => !close_is_verb(c),
         Rule::Wound => {
             !is(c.prev, NOUN_BEFORE)
-                && (is(
-                    c.prev,
-                    &[
-                        "he", "she", "they", "we", "i", "it", "who", "had", "has", "have",
-                    ],
-                ) || is(c.prev, BE)
-                    || is(
-                        c.next,
-                        &[
-                            "up", "down", "around", "round", "back", "through", "into", "tightly",
-                        ],
-                    )
+                && (is(c.prev, WOUND_VERB_PREV)
+                    || is(c.prev, BE)
+                    || is(c.next, WOUND_VERB_NEXT)
                     || is(c.next, OBJECT_START))
         }
-        Rule::Use => {
-            is(c.prev, NOUN_BEFORE)
-                || c.next == Some("of")
-                || is(
-                    c.prev,
-                    &["no", "good", "little", "full", "daily", "regular", "common"],
-                )
-        }
-        Rule::Minute => {
-            is(c.prev, BE)
-                || is(
-                    c.prev,
-                    &["very", "so", "too", "extremely", "quite", "relatively"],
-                )
-                || is(
-                    c.next,
-                    &[
-                        "amount",
-                        "amounts",
-                        "detail",
-                        "details",
-                        "quantity",
-                        "quantities",
-                        "particles",
-                        "traces",
-                        "fraction",
-                        "difference",
-                        "differences",
-                        "changes",
-                    ],
-                )
-        }
+        Rule::Use => is(c.prev, NOUN_BEFORE) || c.next == Some("of") || is(c.prev, USE_NOUN_PREV),
+        Rule::Minute => is(c.prev, BE) || is(c.prev, MINUTE_DEGREE) || is(c.next, MINUTE_TINY_NEXT),
         Rule::Content => {
             !is(c.prev, NOUN_BEFORE)
-                && (is(c.prev, BE)
-                    || is(
-                        c.prev,
-                        &["perfectly", "quite", "very", "not", "more", "less"],
-                    )
-                    || is(c.next, &["with", "to"]))
+                && (is(c.prev, BE) || is(c.prev, CONTENT_DEGREE) || is(c.next, &["with", "to"]))
         }
     };
     Some(if second { e.second } else { e.first })
@@ -284,21 +283,10 @@ fn read_is_past(c: &Context<'_>) -> bool {
     if is(c.prev, VERB_BEFORE) || c.prev.is_none() || is(c.prev, NOUN_BEFORE) {
         return false;
     }
-    if is(
-        c.prev,
-        &[
-            "have", "has", "had", "having", "i've", "you've", "we've", "they've",
-        ],
-    ) || is(c.prev, BE)
-        || is(c.prev, &["already", "recently", "once", "he", "she", "it"])
-        || c.past_cue
-    {
+    if is(c.prev, HAVE) || is(c.prev, BE) || is(c.prev, READ_PAST_PREV) || c.past_cue {
         return true;
     }
-    if is(c.prev, SUBJECTS) || is(c.prev, ADVERBS) {
-        return false;
-    }
-    true
+    !(is(c.prev, SUBJECTS) || is(c.prev, ADVERBS))
 }
 
 /// "lead": the metal before "pipes", "paint"..., or after "of"/"are" at the
@@ -312,18 +300,7 @@ fn lead_is_metal(c: &Context<'_>) -> bool {
         "pencil", "soldier", "soldiers", "balloon",
     ];
     is(c.next, METAL_NEXT)
-        || (is(
-            c.prev,
-            &[
-                "of",
-                "with",
-                "contains",
-                "contain",
-                "containing",
-                "from",
-                "pure",
-            ],
-        ) || is(c.prev, BE))
+        || (is(c.prev, METAL_PREV) || is(c.prev, BE))
             && (c.next.is_none() || is(c.next, &["and", "or", "but"]))
 }
 
