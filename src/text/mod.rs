@@ -2,8 +2,11 @@
 //! sentence splitting and grapheme-to-phoneme conversion into Piper-style
 //! (espeak-ng en-us) phoneme strings.
 //!
-//! Pipeline: [`validate`] → [`normalize_en`] → [`split_sentences`] → G2P
-//! (see [`phonemize`]).
+//! Pipeline: [`validate_mapped`] → [`normalize_tokens`] → sentence splitting
+//! over the spoken tokens → G2P (see [`phonemize`]). Every spoken word keeps
+//! the byte range of the caller's original string it was read from, through
+//! all steps, so a [`PhonemizedSentence`] says which source word each of its
+//! phonemes belongs to.
 
 mod error;
 mod g2p;
@@ -13,11 +16,19 @@ mod validate;
 
 pub use error::TextError;
 pub use g2p::Lexicon;
-pub use normalize::normalize_en;
+pub use normalize::{SpokenToken, normalize_en, normalize_tokens};
 pub use sentences::{Sentence, split_sentences};
-pub use validate::{TextLimits, validate};
+pub use validate::{TextLimits, Validated, validate, validate_mapped};
+
+use std::ops::Range;
 
 /// One phonemized chunk (a sentence, or part of a long sentence).
+///
+/// `words` ties the chunk's phonemes to the caller's original text: word
+/// `w` is spoken as `phonemes[w.phonemes]` and was read from
+/// `original[w.source]`. Words read from one piece of source text share its
+/// span (each of "seventy nine dollars …" spans the whole "$79.99"), so
+/// grouping consecutive words by `source` gives one entry per source word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhonemizedSentence {
     /// Spoken-form text of the chunk.
@@ -25,6 +36,31 @@ pub struct PhonemizedSentence {
     /// Piper-style phoneme string (espeak-ng en-us conventions), ending with
     /// the sentence or clause punctuation.
     pub phonemes: String,
+    /// Byte range of the caller's original string this chunk was read from
+    /// (from the start of its first word to the end of its last).
+    pub source: Range<usize>,
+    /// The chunk's words in order.
+    pub words: Vec<PhonemizedWord>,
+}
+
+/// One word of a [`PhonemizedSentence`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhonemizedWord {
+    /// Spoken form ("seventy"); words run together in speech ("in the")
+    /// are one entry.
+    pub text: String,
+    /// Byte range in the chunk's `phonemes` of this word's phonemes (without
+    /// the space and punctuation around them; may be empty).
+    pub phonemes: Range<usize>,
+    /// Byte range of the caller's original string the word was read from.
+    pub source: Range<usize>,
+}
+
+impl PhonemizedSentence {
+    /// The phonemes of `word` (one of `self.words`).
+    pub fn word_phonemes(&self, word: &PhonemizedWord) -> &str {
+        self.phonemes.get(word.phonemes.clone()).unwrap_or("")
+    }
 }
 
 /// Text → phonemes with the built-in lexicon. See [`phonemize_with`].
@@ -41,17 +77,46 @@ pub fn phonemize_with(
     limits: &TextLimits,
     lexicon: &Lexicon,
 ) -> Result<Vec<PhonemizedSentence>, TextError> {
-    let clean = validate(text, limits)?;
-    let spoken = normalize_en(&clean);
+    let clean = validate_mapped(text, limits)?;
+    let spoken = normalize_tokens(&clean.text);
+    let rendered = normalize::render_tokens(&spoken);
+    let refs: Vec<&str> = rendered.iter().map(String::as_str).collect();
     let mut out = Vec::new();
-    for sentence in split_sentences(&spoken) {
+    for (range, sentence) in sentences::split_tokens(&refs) {
+        let sentence_tokens = spoken.get(range).unwrap_or(&[]);
         let words = g2p::g2p_sentence(&sentence.text, lexicon);
-        chunk_sentence(&words, sentence.terminator, limits, &mut out);
+        // The sentence text holds the sentence's spoken tokens in order, so
+        // G2P token k is spoken token k; otherwise (never expected) every
+        // word gets the whole sentence's source.
+        let aligned = sentence.text.split_whitespace().count() == sentence_tokens.len();
+        let whole = span_union(sentence_tokens.iter().map(|t| t.span.clone()));
+        let source_of = |tokens: &Range<usize>| {
+            let span = if aligned {
+                span_union(
+                    sentence_tokens
+                        .get(tokens.clone())
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|t| t.span.clone()),
+                )
+            } else {
+                whole.clone()
+            };
+            clean.source_span(&span)
+        };
+        chunk_sentence(&words, sentence.terminator, limits, &source_of, &mut out);
     }
     if out.is_empty() {
         return Err(TextError::Empty);
     }
     Ok(out)
+}
+
+/// The smallest range holding all `spans` (empty at 0 when there are none).
+fn span_union(spans: impl Iterator<Item = Range<usize>>) -> Range<usize> {
+    spans
+        .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end))
+        .unwrap_or(0..0)
 }
 
 /// Letter-to-sound rules only (no lexicon lookup): the fallback used for
@@ -70,6 +135,7 @@ fn chunk_sentence(
     words: &[g2p::WordPhon],
     terminator: char,
     limits: &TextLimits,
+    source_of: &dyn Fn(&Range<usize>) -> Range<usize>,
     out: &mut Vec<PhonemizedSentence>,
 ) {
     let max_ph = limits.max_phonemes_per_chunk.max(1);
@@ -108,7 +174,7 @@ fn chunk_sentence(
         } else {
             Some(chunk.last().and_then(|w| w.punct).unwrap_or(','))
         };
-        let mut phonemes = g2p::join_words(chunk, term);
+        let (mut phonemes, ranges) = g2p::join_words(chunk, term);
         // A single huge word can still exceed the limit: cut on char boundary.
         if phonemes.chars().count() > max_ph {
             phonemes = phonemes.chars().take(max_ph).collect();
@@ -119,7 +185,23 @@ fn chunk_sentence(
             .collect::<Vec<_>>()
             .join(" ");
         if phonemes.chars().any(|c| c.is_alphabetic()) {
-            out.push(PhonemizedSentence { text, phonemes });
+            let cut = phonemes.len();
+            let words: Vec<PhonemizedWord> = chunk
+                .iter()
+                .zip(ranges)
+                .map(|(w, r)| PhonemizedWord {
+                    text: w.text.clone(),
+                    phonemes: r.start.min(cut)..r.end.min(cut),
+                    source: source_of(&w.tokens),
+                })
+                .collect();
+            let source = span_union(words.iter().map(|w| w.source.clone()));
+            out.push(PhonemizedSentence {
+                text,
+                phonemes,
+                source,
+                words,
+            });
         }
         start = end.max(start + 1);
     }
@@ -180,6 +262,56 @@ mod tests {
         assert!(r[0].phonemes.ends_with('.'));
     }
 
+    /// (spoken word, its phonemes, its source text) for every word.
+    fn word_table<'a>(
+        text: &'a str,
+        chunk: &'a PhonemizedSentence,
+    ) -> Vec<(&'a str, &'a str, &'a str)> {
+        chunk
+            .words
+            .iter()
+            .map(|w| {
+                (
+                    w.text.as_str(),
+                    chunk.word_phonemes(w),
+                    text.get(w.source.clone()).unwrap_or("?"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_carry_source_spans_and_phonemes() {
+        // Zero-width and bidi characters, a combining accent and a newline
+        // in the input: spans still point into the original string.
+        let text = "\u{200B}Dr. Chen\u{202E} paid $79.99\non Jan. 3rd in the cafe\u{301}.";
+        let r = phonemize(text, &TextLimits::default()).expect("ok");
+        assert_eq!(r.len(), 1);
+        let t = word_table(text, &r[0]);
+        assert_eq!(t[0], ("Doctor", "dˈɑːktɚ", "Dr"));
+        assert_eq!(t[1].2, "Chen");
+        let money: Vec<&str> = t.iter().filter(|w| w.2 == "$79.99").map(|w| w.0).collect();
+        assert_eq!(
+            money,
+            [
+                "seventy", "nine", "dollars", "and", "ninety", "nine", "cents"
+            ]
+        );
+        assert!(t.contains(&("January", "dʒˈænjuːˌɛɹi", "Jan")), "{t:?}");
+        let merged = t.iter().find(|w| w.0 == "in the").map(|w| (w.1, w.2));
+        assert_eq!(merged, Some(("ɪnðə", "in the")));
+        assert_eq!(t.last().map(|w| w.2), Some("cafe\u{301}"));
+        // Word phonemes appear in order in the chunk's phonemes.
+        let joined: Vec<&str> = t.iter().map(|w| w.1).filter(|p| !p.is_empty()).collect();
+        let stripped: String = r[0]
+            .phonemes
+            .chars()
+            .filter(|c| !",.;:?!".contains(*c))
+            .collect();
+        assert_eq!(joined.join(" "), stripped);
+        assert_eq!(text.get(r[0].source.clone()), text.get(3..text.len() - 1));
+    }
+
     #[test]
     fn long_sentences_are_chunked() {
         let l = TextLimits {
@@ -192,7 +324,10 @@ mod tests {
         assert!(r.len() >= 2, "{r:?}");
         for c in &r {
             assert!(c.phonemes.chars().count() <= 60, "{c:?}");
+            let first = c.words.first().map(|w| w.source.start);
+            assert_eq!(first, Some(c.source.start));
         }
         assert!(r[0].phonemes.ends_with(','));
+        assert!(r[0].source.end <= r[1].source.start);
     }
 }

@@ -1,4 +1,10 @@
-//! Sentence splitting that does not break on abbreviations, decimals or initials.
+//! Sentence splitting that does not break on abbreviations, decimals or
+//! initials. It runs on whitespace tokens: in the pipeline, the spoken
+//! tokens of the normalizer (each word with the punctuation after it), so
+//! sentences know which tokens, hence which source spans, they hold.
+
+use super::normalize::{Period, is_closer, period_after};
+use std::ops::Range;
 
 /// One sentence of text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -7,25 +13,6 @@ pub struct Sentence {
     pub text: String,
     /// Final punctuation: `.`, `?`, `!` (`.` when the text had none).
     pub terminator: char,
-}
-
-/// Abbreviations (lower-case, without the period) after which a period does
-/// not end a sentence.
-const ABBREVIATIONS: &[&str] = &[
-    "dr", "mr", "mrs", "ms", "prof", "st", "col", "gen", "capt", "lt", "sgt", "rev", "hon", "jr",
-    "sr", "mt", "ft", "ave", "blvd", "rd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "vs", "etc", "e.g", "i.e", "no", "fig", "vol", "ch", "approx",
-    "dept", "univ", "inc", "ltd", "co", "corp", "est", "gov", "sen", "rep", "pres", "a.m", "p.m",
-    "u.s", "u.k", "mx", "cf", "al",
-];
-
-/// Abbreviations that commonly end a sentence when followed by a capitalised word.
-const FINAL_OK: &[&str] = &[
-    "etc", "inc", "ltd", "co", "corp", "jr", "sr", "a.m", "p.m", "u.s", "u.k",
-];
-
-fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | ')' | ']' | '}' | '»' | '”' | '’')
 }
 
 /// Decides whether the period run ending the word `word` (token text before
@@ -40,8 +27,10 @@ fn period_ends_sentence(word: &str, prev: Option<&str>, next: Option<&str>) -> b
     let Some(_) = next else {
         return true;
     };
-    if ABBREVIATIONS.contains(&core.as_str()) {
-        return FINAL_OK.contains(&core.as_str()) && next_starts_upper;
+    match period_after(&core) {
+        Period::Holds => return false,
+        Period::EndsBeforeCapital => return next_starts_upper,
+        Period::Ends => {}
     }
     // Initials: single capital letter ("J. R. R. Tolkien").
     let mut chars = word.chars().filter(|c| c.is_alphanumeric());
@@ -64,10 +53,16 @@ fn period_ends_sentence(word: &str, prev: Option<&str>, next: Option<&str>) -> b
 /// initials and inside numbers (`3.14`) do not split.
 pub fn split_sentences(text: &str) -> Vec<Sentence> {
     let tokens: Vec<&str> = text.split_whitespace().collect();
+    split_tokens(&tokens).into_iter().map(|(_, s)| s).collect()
+}
+
+/// [`split_sentences`] over whitespace tokens: each sentence with the range
+/// of `tokens` it was made from. Sentences without a letter or digit are
+/// dropped.
+pub(crate) fn split_tokens(tokens: &[&str]) -> Vec<(Range<usize>, Sentence)> {
     let mut out = Vec::new();
-    let mut cur: Vec<&str> = Vec::new();
+    let mut first = 0;
     for (i, tok) in tokens.iter().enumerate() {
-        cur.push(tok);
         let trimmed = tok.trim_end_matches(is_closer);
         let Some(last) = trimmed.chars().last() else {
             continue;
@@ -91,18 +86,18 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
             _ => false,
         };
         if ends {
-            push_sentence(&mut out, &cur);
-            cur.clear();
+            push_sentence(&mut out, tokens, first..i + 1);
+            first = i + 1;
         }
     }
-    if !cur.is_empty() {
-        push_sentence(&mut out, &cur);
+    if first < tokens.len() {
+        push_sentence(&mut out, tokens, first..tokens.len());
     }
     out
 }
 
-fn push_sentence(out: &mut Vec<Sentence>, toks: &[&str]) {
-    let joined = toks.join(" ");
+fn push_sentence(out: &mut Vec<(Range<usize>, Sentence)>, tokens: &[&str], range: Range<usize>) {
+    let joined = tokens.get(range.clone()).unwrap_or(&[]).join(" ");
     // Separate the trailing terminator run (ignoring closing quotes/brackets).
     let body_end = joined.trim_end_matches(is_closer);
     let closers = joined.get(body_end.len()..).unwrap_or("");
@@ -121,7 +116,7 @@ fn push_sentence(out: &mut Vec<Sentence>, toks: &[&str]) {
     text.push_str(closers);
     let text = text.trim().to_string();
     if text.chars().any(|c| c.is_alphanumeric()) {
-        out.push(Sentence { text, terminator });
+        out.push((range, Sentence { text, terminator }));
     }
 }
 
@@ -166,5 +161,22 @@ mod tests {
             vec!["\"Quoted\"", "Next one"]
         );
         assert!(split_sentences("... !!! ???").is_empty());
+    }
+
+    #[test]
+    fn token_ranges() {
+        let toks = ["Hi.", "Dr.", "No", "left!", "...", "Ok"];
+        let got: Vec<(Range<usize>, String)> = split_tokens(&toks)
+            .into_iter()
+            .map(|(r, s)| (r, s.text))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (0..1, "Hi".to_string()),
+                (1..4, "Dr. No left".to_string()),
+                (5..6, "Ok".to_string())
+            ]
+        );
     }
 }

@@ -2,7 +2,9 @@
 //! control / bidi / zero-width characters, and script detection.
 
 use super::error::TextError;
+use std::ops::Range;
 use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::canonical_combining_class;
 
 /// Resource limits applied by the text front-end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +113,39 @@ pub(crate) fn unsupported_script(c: char) -> Option<&'static str> {
     Some(script)
 }
 
+/// Validated text and, for each of its bytes, the bytes of the caller's
+/// original string it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validated {
+    /// The cleaned text, exactly what [`validate`] returns.
+    pub text: String,
+    /// `source[b]`: the original bytes behind byte `b` of `text` (a
+    /// character, or a character with the combining marks NFC merged into it).
+    source: Vec<Range<usize>>,
+}
+
+impl Validated {
+    /// The byte range of the caller's original string behind the bytes
+    /// `range` of [`Validated::text`]. Empty ranges map to an empty range.
+    pub fn source_span(&self, range: &Range<usize>) -> Range<usize> {
+        let start = self.source.get(range.start).map(|r| r.start);
+        let end = range
+            .end
+            .checked_sub(1)
+            .filter(|e| *e >= range.start)
+            .and_then(|e| self.source.get(e))
+            .map(|r| r.end);
+        match (start, end) {
+            (Some(s), Some(e)) => s..e.max(s),
+            (Some(s), None) => s..s,
+            _ => {
+                let n = self.source.last().map_or(0, |r| r.end);
+                n..n
+            }
+        }
+    }
+}
+
 /// Validates and cleans input text.
 ///
 /// * rejects empty input and input longer than `limits.max_chars` characters
@@ -122,6 +157,11 @@ pub(crate) fn unsupported_script(c: char) -> Option<&'static str> {
 /// * rejects letters of scripts other than Latin with
 ///   [`TextError::UnsupportedScript`].
 pub fn validate(text: &str, limits: &TextLimits) -> Result<String, TextError> {
+    validate_mapped(text, limits).map(|v| v.text)
+}
+
+/// [`validate`], keeping where each byte of the result came from.
+pub fn validate_mapped(text: &str, limits: &TextLimits) -> Result<Validated, TextError> {
     limits.check()?;
     // Count without allocating; stop early once we know it's too long, but
     // report the exact count (cheap, O(n), no allocation).
@@ -132,31 +172,87 @@ pub fn validate(text: &str, limits: &TextLimits) -> Result<String, TextError> {
             max: limits.max_chars,
         });
     }
-    let mut out = String::with_capacity(text.len().min(limits.max_chars.saturating_mul(4)));
-    let mut pending_space = false;
-    for c in text.nfc() {
+    let cap = text.len().min(limits.max_chars.saturating_mul(4));
+    let mut out = Validated {
+        text: String::with_capacity(cap),
+        source: Vec::with_capacity(cap),
+    };
+    let mut pending_space: Option<Range<usize>> = None;
+    // NFC one segment at a time (a starter and the combining marks after
+    // it), so each output character knows its source bytes. Compositions
+    // across starters (none in Latin text) would make that differ from NFC
+    // of the whole text; then the whole input is the source of every byte.
+    let piece = |seg: Range<usize>| text.get(seg).unwrap_or("");
+    let by_segment = nfc_segments(text).flat_map(|seg| piece(seg).nfc());
+    if text.nfc().eq(by_segment) {
+        for seg in nfc_segments(text) {
+            for c in piece(seg.clone()).nfc() {
+                out.clean(c, &seg, &mut pending_space)?;
+            }
+        }
+    } else {
+        let all = 0..text.len();
+        for c in text.nfc() {
+            out.clean(c, &all, &mut pending_space)?;
+        }
+    }
+    if out.text.is_empty() {
+        return Err(TextError::Empty);
+    }
+    Ok(out)
+}
+
+impl Validated {
+    /// Appends `c` (from the source bytes `from`) unless it is dropped;
+    /// whitespace runs become one space.
+    fn clean(
+        &mut self,
+        c: char,
+        from: &Range<usize>,
+        pending_space: &mut Option<Range<usize>>,
+    ) -> Result<(), TextError> {
         if c.is_whitespace() || (c.is_control() && matches!(c, '\n' | '\t' | '\r')) {
-            pending_space = true;
-            continue;
+            pending_space.get_or_insert_with(|| from.clone());
+            return Ok(());
         }
         if c.is_control() || is_invisible(c) {
-            continue;
+            return Ok(());
         }
         if c.is_alphabetic()
             && let Some(script) = unsupported_script(c)
         {
             return Err(TextError::UnsupportedScript { script });
         }
-        if pending_space && !out.is_empty() {
-            out.push(' ');
+        if let Some(space) = pending_space.take()
+            && !self.text.is_empty()
+        {
+            self.push(' ', space);
         }
-        pending_space = false;
-        out.push(c);
+        self.push(c, from.clone());
+        Ok(())
     }
-    if out.is_empty() {
-        return Err(TextError::Empty);
+
+    fn push(&mut self, c: char, from: Range<usize>) {
+        self.text.push(c);
+        for _ in 0..c.len_utf8() {
+            self.source.push(from.clone());
+        }
     }
-    Ok(out)
+}
+
+/// Byte ranges of `text` that start at a character with canonical combining
+/// class 0 and run up to the next one.
+fn nfc_segments(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut starts = text
+        .char_indices()
+        .filter(|(i, c)| *i == 0 || canonical_combining_class(*c) == 0)
+        .map(|(i, _)| i)
+        .peekable();
+    std::iter::from_fn(move || {
+        let s = starts.next()?;
+        let e = starts.peek().copied().unwrap_or(text.len());
+        Some(s..e)
+    })
 }
 
 #[cfg(test)]
@@ -230,5 +326,22 @@ mod tests {
         assert_eq!(validate("cafe\u{0301}", &l).as_deref(), Ok("café"));
         // Latin with diacritics, digits, symbols, emoji are fine.
         assert!(validate("Œuvre naïve 42 € 😀", &l).is_ok());
+    }
+
+    #[test]
+    fn source_map() {
+        let l = TextLimits::default();
+        let text = "\u{200B}Cafe\u{0301}  \u{202E}au\tlait!";
+        let v = validate_mapped(text, &l).expect("valid");
+        assert_eq!(v.text, "Café au lait!");
+        let span = |s: &str| {
+            let i = v.text.find(s).unwrap_or(0);
+            text.get(v.source_span(&(i..i + s.len())))
+        };
+        assert_eq!(span("Café"), Some("Cafe\u{0301}"));
+        assert_eq!(span("é"), Some("e\u{0301}"));
+        assert_eq!(span("au"), Some("au"));
+        assert_eq!(span("lait!"), Some("lait!"));
+        assert_eq!(v.source_span(&(3..3)), 6..6);
     }
 }

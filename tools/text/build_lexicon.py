@@ -3,9 +3,9 @@
 
 Output format (one entry per line, sorted by word):  word<space>codes
 `codes` is the first CMUdict pronunciation with each ARPAbet phone written as one
-ASCII character (see PHONE_CODES below and src/g2p/arpa.rs); vowels are followed by
+ASCII character (see PHONE_CODES below and src/text/g2p/arpa.rs); vowels are followed by
 their stress digit 0/1/2. The ARPAbet -> espeak-style IPA conversion happens at runtime
-in Rust (src/g2p/arpa.rs), so no espeak data is involved anywhere.
+in Rust (src/text/g2p/arpa.rs), so no espeak data is involved anywhere.
 """
 import os
 import sys

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Phoneme error rate of the sotto text front-end (`sotto phonemize`) against piper-phonemize (espeak-ng en-us).
+"""Phoneme error rate of the Sotto text front-end against piper-phonemize (espeak-ng en-us).
 
 PER = sum(Levenshtein(ref, hyp)) / sum(len(ref)) over NFD code points, reported
 with and without the stress marks ˈ ˌ. Word separators (spaces) and punctuation

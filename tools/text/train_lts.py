@@ -111,7 +111,7 @@ def main():
         counts = new
         print(f"iter {it}: aligned {len(aligned)}/{len(data)}", file=sys.stderr)
 
-    # Letter/phone emission table for the runtime aligner (src/g2p/align.rs).
+    # Letter/phone emission table for the runtime aligner (src/text/g2p/align.rs).
     emit_dest = os.path.join(HERE, "..", "..", "src", "text", "data", "align_emissions.txt")
     tot = collections.Counter()
     for (ch, out), c in counts.items():

@@ -93,6 +93,17 @@ fn consonant_ipa(c: u8) -> Option<&'static str> {
     })
 }
 
+/// `with_r` (taking the following R with it) when an R follows, else `plain`.
+fn r_coloured(
+    next_is_r: bool,
+    consumed_r: &mut bool,
+    with_r: &'static str,
+    plain: &'static str,
+) -> &'static str {
+    *consumed_r |= next_is_r;
+    if next_is_r { with_r } else { plain }
+}
+
 fn is_sibilant_or_td(c: u8) -> bool {
     matches!(c, b't' | b'd' | b's' | b'z' | b'S' | b'Z' | b'C' | b'J')
 }
@@ -171,6 +182,15 @@ pub(crate) fn to_ipa(phones: &[Phone], spelling: &str) -> String {
         let prev_sib = prev.is_some_and(|q| is_sibilant_or_td(q.code));
         let mut consumed_r = false;
         let v: &str = match p.code {
+            b'@' => "æ",
+            b'W' => "aʊ",
+            b'Y' => "aɪ",
+            b'e' => "eɪ",
+            b'o' => "oʊ",
+            b'O' => "ɔɪ",
+            b'u' => "uː",
+            b'E' => r_coloured(next_is_r, &mut consumed_r, "ɛɹ", "ɛ"),
+            b'U' => r_coloured(next_is_r, &mut consumed_r, "ʊɹ", "ʊ"),
             b'a' => {
                 if next_is_r && !r_then_vowel {
                     consumed_r = true;
@@ -179,7 +199,6 @@ pub(crate) fn to_ipa(phones: &[Phone], spelling: &str) -> String {
                     "ɑː"
                 }
             }
-            b'@' => "æ",
             b'A' => {
                 if stressed {
                     "ʌ"
@@ -214,16 +233,6 @@ pub(crate) fn to_ipa(phones: &[Phone], spelling: &str) -> String {
                     "ɔ"
                 }
             }
-            b'W' => "aʊ",
-            b'Y' => "aɪ",
-            b'E' => {
-                if next_is_r {
-                    consumed_r = true;
-                    "ɛɹ"
-                } else {
-                    "ɛ"
-                }
-            }
             b'R' => {
                 let base = if stressed { "ɜː" } else { "ɚ" };
                 if next.is_some_and(|q| q.stress.is_some()) {
@@ -232,7 +241,6 @@ pub(crate) fn to_ipa(phones: &[Phone], spelling: &str) -> String {
                     base
                 }
             }
-            b'e' => "eɪ",
             b'I' => {
                 let ity = !stressed
                     && next_code == Some(b't')
@@ -269,17 +277,6 @@ pub(crate) fn to_ipa(phones: &[Phone], spelling: &str) -> String {
                     "ɪ"
                 }
             }
-            b'o' => "oʊ",
-            b'O' => "ɔɪ",
-            b'U' => {
-                if next_is_r {
-                    consumed_r = true;
-                    "ʊɹ"
-                } else {
-                    "ʊ"
-                }
-            }
-            b'u' => "uː",
             _ => "",
         };
         let first_primary = phones

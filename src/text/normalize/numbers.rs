@@ -1,40 +1,9 @@
 //! Number reading: cardinals, ordinals, years, decimals, digit strings.
 
-const ONES: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 10] = [
-    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
-const SCALES: [(u64, &str); 5] = [
-    (1_000_000_000_000_000, "quadrillion"),
-    (1_000_000_000_000, "trillion"),
-    (1_000_000_000, "billion"),
-    (1_000_000, "million"),
-    (1_000, "thousand"),
-];
+use super::tables::{MAGNITUDES, ONES, ROMAN_DIGITS, ROMAN_PARTS, SCALE_WORDS, TENS};
 
 /// Longest digit string read as a number; longer ones are read digit by digit.
-pub(crate) const MAX_CARDINAL_DIGITS: usize = 15;
+pub(super) const MAX_CARDINAL_DIGITS: usize = 15;
 
 fn below_thousand(n: u64, out: &mut Vec<&'static str>) {
     let h = n / 100;
@@ -56,13 +25,13 @@ fn below_thousand(n: u64, out: &mut Vec<&'static str>) {
 }
 
 /// Cardinal number in words ("one hundred twenty three").
-pub(crate) fn cardinal(n: u64) -> String {
+pub(super) fn cardinal(n: u64) -> String {
     if n == 0 {
         return "zero".to_string();
     }
     let mut words: Vec<&'static str> = Vec::new();
     let mut rest = n;
-    for (value, name) in SCALES {
+    for (value, name) in MAGNITUDES {
         if rest >= value {
             let q = rest / value;
             if q >= 1000 {
@@ -89,7 +58,7 @@ pub(crate) fn cardinal(n: u64) -> String {
 
 /// Reads a string of ASCII digits as a cardinal, or digit by digit when it is
 /// too long or has leading zeros (e.g. "007").
-pub(crate) fn cardinal_str(digits: &str) -> String {
+pub(super) fn cardinal_str(digits: &str) -> String {
     let digits: String = digits.chars().filter(char::is_ascii_digit).collect();
     if digits.is_empty() {
         return String::new();
@@ -104,7 +73,7 @@ pub(crate) fn cardinal_str(digits: &str) -> String {
 }
 
 /// "one two three" style reading; `zero` is the word used for 0 ("zero" or "oh").
-pub(crate) fn digit_by_digit(digits: &str, zero: &str) -> String {
+pub(super) fn digit_by_digit(digits: &str, zero: &str) -> String {
     digits
         .chars()
         .filter_map(|c| c.to_digit(10))
@@ -121,7 +90,7 @@ pub(crate) fn digit_by_digit(digits: &str, zero: &str) -> String {
 
 /// One group of a phone number: digit by digit with "zero", except a US-style
 /// area code ending in "00" ("800" → "eight hundred") when `area` is set.
-pub(crate) fn phone_group(digits: &str, area: bool) -> String {
+pub(super) fn phone_group(digits: &str, area: bool) -> String {
     let b = digits.as_bytes();
     if area
         && b.len() == 3
@@ -135,7 +104,7 @@ pub(crate) fn phone_group(digits: &str, area: bool) -> String {
 }
 
 /// Ordinal number in words ("twenty third").
-pub(crate) fn ordinal(n: u64) -> String {
+pub(super) fn ordinal(n: u64) -> String {
     let c = cardinal(n);
     let (head, last) = match c.rsplit_once(' ') {
         Some((h, l)) => (format!("{h} "), l.to_string()),
@@ -156,7 +125,7 @@ pub(crate) fn ordinal(n: u64) -> String {
 }
 
 /// Year reading ("nineteen ninety nine", "two thousand five", "twenty twenty four").
-pub(crate) fn year(n: u64) -> String {
+pub(super) fn year(n: u64) -> String {
     if (2000..=2009).contains(&n) || !(1000..=9999).contains(&n) {
         return cardinal(n);
     }
@@ -172,7 +141,7 @@ pub(crate) fn year(n: u64) -> String {
 }
 
 /// Plural of a number word used as a noun ("nineties", "twenties", "hundreds").
-pub(crate) fn pluralize_number_words(s: &str) -> String {
+pub(super) fn pluralize_number_words(s: &str) -> String {
     if let Some(stem) = s.strip_suffix('y') {
         format!("{stem}ies")
     } else if s.ends_with('x') {
@@ -183,7 +152,7 @@ pub(crate) fn pluralize_number_words(s: &str) -> String {
 }
 
 /// Denominator words for fractions: (singular, plural).
-pub(crate) fn fraction_denominator(d: u64) -> Option<(String, String)> {
+pub(super) fn fraction_denominator(d: u64) -> Option<(String, String)> {
     match d {
         2 => Some(("half".into(), "halves".into())),
         4 => Some(("quarter".into(), "quarters".into())),
@@ -193,6 +162,131 @@ pub(crate) fn fraction_denominator(d: u64) -> Option<(String, String)> {
         }
         _ => None,
     }
+}
+
+/// A parsed number: sign, integer digits (thousands separators removed),
+/// decimal digits.
+pub(super) struct Num<'a> {
+    pub neg: bool,
+    pub int: String,
+    pub frac: Option<&'a str>,
+    pub commas: bool,
+}
+
+/// Parses a leading number: optional sign, digits with optional thousands
+/// separators, optional decimal part. Returns the number and the rest.
+pub(super) fn parse_num(s: &str) -> Option<(Num<'_>, &str)> {
+    let (neg, body) = match s.strip_prefix('-').or_else(|| s.strip_prefix('−')) {
+        Some(b) if b.starts_with(|c: char| c.is_ascii_digit() || c == '.') => (true, b),
+        _ => (false, s),
+    };
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    let mut int = String::new();
+    let mut commas = false;
+    while i < bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(0);
+        if b.is_ascii_digit() {
+            int.push(b as char);
+            i += 1;
+        } else if b == b','
+            && !int.is_empty()
+            && bytes
+                .get(i + 1..i + 4)
+                .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
+            && !bytes.get(i + 4).is_some_and(u8::is_ascii_digit)
+        {
+            commas = true;
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut frac = None;
+    if bytes.get(i) == Some(&b'.') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        let start = i + 1;
+        let mut j = start;
+        while bytes.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        frac = body.get(start..j);
+        i = j;
+    }
+    if int.is_empty() && frac.is_none() {
+        return None;
+    }
+    let rest = body.get(i..).unwrap_or("");
+    Some((
+        Num {
+            neg,
+            int,
+            frac,
+            commas,
+        },
+        rest,
+    ))
+}
+
+pub(super) fn read_num(n: &Num<'_>) -> String {
+    let mut s = String::new();
+    if n.neg {
+        s.push_str("minus ");
+    }
+    if n.int.is_empty() {
+        s.push_str("zero");
+    } else {
+        s.push_str(&cardinal_str(&n.int));
+    }
+    if let Some(f) = n.frac {
+        s.push_str(" point ");
+        s.push_str(&digit_by_digit(f, "zero"));
+    }
+    s
+}
+
+pub(super) fn is_one(n: &Num<'_>) -> bool {
+    n.int == "1" && n.frac.is_none()
+}
+
+/// Scale word for a suffix or word: "k" → "thousand", "bn" → "billion".
+pub(super) fn scale_word(s: &str) -> Option<&'static str> {
+    SCALE_WORDS.iter().find(|(w, _)| *w == s).map(|(_, sc)| *sc)
+}
+
+/// Value of a canonical Roman numeral ("XIV" → 14; "IIII" → `None`).
+pub(super) fn roman_value(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 12 {
+        return None;
+    }
+    let val = |c: char| ROMAN_DIGITS.iter().find(|(r, _)| *r == c).map(|(_, v)| *v);
+    let vals: Vec<u64> = s.chars().map(val).collect::<Option<Vec<_>>>()?;
+    let mut total = 0i64;
+    for (i, v) in vals.iter().enumerate() {
+        let next = vals.get(i + 1).copied().unwrap_or(0);
+        let v = i64::try_from(*v).ok()?;
+        if v < i64::try_from(next).ok()? {
+            total -= v;
+        } else {
+            total += v;
+        }
+    }
+    let total = u64::try_from(total).ok()?;
+    // canonical check: re-encode
+    (to_roman(total).as_deref() == Some(s)).then_some(total)
+}
+
+fn to_roman(mut n: u64) -> Option<String> {
+    if n == 0 || n > 3999 {
+        return None;
+    }
+    let mut s = String::new();
+    for (v, r) in ROMAN_PARTS {
+        while n >= *v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    Some(s)
 }
 
 #[cfg(test)]
@@ -223,6 +317,15 @@ mod tests {
         assert_eq!(year(2005), "two thousand five");
         assert_eq!(year(1905), "nineteen oh five");
         assert_eq!(year(1900), "nineteen hundred");
+    }
+
+    #[test]
+    fn roman() {
+        assert_eq!(roman_value("XIV"), Some(14));
+        assert_eq!(roman_value("MCMXCIX"), Some(1999));
+        assert_eq!(roman_value("IIII"), None);
+        assert_eq!(roman_value("IC"), None);
+        assert_eq!(roman_value("ABC"), None);
     }
 
     #[test]

@@ -1,0 +1,177 @@
+//! Dates: month and weekday names and abbreviations, ISO (2024-01-03) and
+//! slashed (1/3/2024) dates, day numbers after a month ("Jan. 3rd").
+
+use super::numbers::{ordinal, year};
+use super::tables::{MONTH_ABBREVIATIONS, MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS};
+use super::time::ampm;
+use super::token::{is_numeric_token, parse_u64, split_token};
+
+/// Month abbreviation (any case, without period) → full name.
+pub(super) fn month_abbrev(w: &str) -> Option<&'static str> {
+    let lower = w.to_ascii_lowercase();
+    let (_, i) = MONTH_ABBREVIATIONS.iter().find(|(a, _)| *a == lower)?;
+    MONTHS.get(*i).copied()
+}
+
+/// A full or abbreviated month name (a trailing period allowed).
+pub(super) fn is_month_word(w: &str) -> bool {
+    let t = w.trim_end_matches('.');
+    MONTHS.iter().any(|m| m.eq_ignore_ascii_case(t)) || month_abbrev(t).is_some()
+}
+
+/// Capitalized weekday abbreviation (without period) → full name.
+pub(super) fn weekday_abbrev(w: &str) -> Option<&'static str> {
+    let (_, i) = WEEKDAY_ABBREVIATIONS.iter().find(|(a, _)| *a == w)?;
+    WEEKDAYS.get(*i).copied()
+}
+
+/// A weekday or month name, full or abbreviated, as a raw token.
+pub(super) fn is_calendar_word(tok: &str) -> bool {
+    let c = split_token(tok).0.trim_end_matches('.');
+    is_month_word(c)
+        || weekday_abbrev(c).is_some()
+        || WEEKDAYS.iter().any(|d| d.eq_ignore_ascii_case(c))
+}
+
+/// Weekday abbreviation in a date or time context: "Mon." (always when it has
+/// a period, except "Sun."), "Sat., Mar. 8", "Sun 5pm", "Fri, Jan 3". "the Sun."
+/// and "Sun Valley" stay as they are.
+pub(super) fn weekday_in_context(
+    bare: &str,
+    trail: &str,
+    has_dot: bool,
+    prev2: Option<&str>,
+    prev: Option<&str>,
+    next: Option<&str>,
+) -> Option<&'static str> {
+    let day = weekday_abbrev(bare)?;
+    if has_dot && bare != "Sun" {
+        return Some(day);
+    }
+    let prev_core = prev.map(|p| split_token(p).0).unwrap_or("");
+    let next_ctx = is_numeric_token(next) || next.is_some_and(is_calendar_word);
+    if !has_dot {
+        // "Mon 9am", "Fri, Jan 3" but not "Sun Microsystems", "The Sun, a paper".
+        return next_ctx.then_some(day);
+    }
+    let date_ctx = next_ctx
+        || trail.contains(',')
+        || prev.is_some_and(is_calendar_word)
+        || prev_core.ends_with(|c: char| c.is_ascii_digit())
+        || ampm(prev_core).is_some();
+    let word_ctx = match prev_core.to_ascii_lowercase().as_str() {
+        "through" | "thru" | "to" | "until" | "till" | "from" | "on" | "every" | "next"
+        | "last" | "this" | "-" => true,
+        "and" | "or" => prev2.is_some_and(is_calendar_word),
+        _ => false,
+    };
+    (date_ctx || word_ctx).then_some(day)
+}
+
+/// "Mon-Fri" → "Monday to Friday".
+pub(super) fn weekday_range(bare: &str) -> Option<String> {
+    let (a, b) = bare.split_once('-')?;
+    Some(format!("{} to {}", weekday_abbrev(a)?, weekday_abbrev(b)?))
+}
+
+/// A month name before a day number: "March 5", "Jan 5" (capitalized
+/// abbreviation).
+pub(super) fn month_before_number(bare: &str, next: Option<&str>) -> Option<&'static str> {
+    MONTHS
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(bare))
+        .copied()
+        .or_else(|| month_abbrev(bare).filter(|_| bare.starts_with(char::is_uppercase)))
+        .filter(|_| next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit())))
+}
+
+fn read_date(y: u64, m: u64, d: u64) -> Option<String> {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let month = MONTHS.get((m - 1) as usize)?;
+    Some(format!("{} {} , {}", month, ordinal(d), year(y)))
+}
+
+/// ISO dates "2024-01-03" and slashed dates "1/3/2024" (US order; day first
+/// when the first part is over 12; two-digit years are 20xx).
+pub(super) fn date_token(core: &str) -> Option<String> {
+    // ISO date 2024-01-03.
+    let dash_parts: Vec<&str> = core.split('-').collect();
+    if let [y, m, d] = dash_parts.as_slice()
+        && y.len() == 4
+        && m.len() == 2
+        && d.len() == 2
+        && let (Some(y), Some(m), Some(d)) = (parse_u64(y), parse_u64(m), parse_u64(d))
+        && let Some(s) = read_date(y, m, d)
+    {
+        return Some(s);
+    }
+    // Slashed dates 1/3/2024 (US order; day first when the first part > 12).
+    let slash_parts: Vec<&str> = core.split('/').collect();
+    if let [a, b, c] = slash_parts.as_slice()
+        && let (Some(a), Some(b), Some(c)) = (parse_u64(a), parse_u64(b), parse_u64(c))
+    {
+        let y = if c < 100 { 2000 + c } else { c };
+        let (m, d) = if a > 12 { (b, a) } else { (a, b) };
+        if let Some(s) = read_date(y, m, d) {
+            return Some(s);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            date_token("2024-01-03").as_deref(),
+            Some("January third , twenty twenty four")
+        );
+        assert_eq!(
+            date_token("25/12/99").as_deref(),
+            Some("December twenty fifth , twenty ninety nine")
+        );
+        assert_eq!(date_token("2024-13-03"), None);
+        assert_eq!(date_token("1/2"), None);
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(month_abbrev("SEPT"), Some("September"));
+        assert_eq!(month_abbrev("may"), None);
+        assert!(is_month_word("May."));
+        assert_eq!(weekday_abbrev("Thurs"), Some("Thursday"));
+        assert_eq!(weekday_abbrev("thu"), None);
+        assert_eq!(
+            weekday_range("Mon-Fri").as_deref(),
+            Some("Monday to Friday")
+        );
+        assert_eq!(month_before_number("Jan", Some("5")), Some("January"));
+        assert_eq!(month_before_number("jan", Some("5")), None);
+        assert_eq!(month_before_number("march", Some("5,")), Some("March"));
+    }
+
+    #[test]
+    fn weekday_context() {
+        assert_eq!(
+            weekday_in_context("Sat", ",", true, None, None, None),
+            Some("Saturday")
+        );
+        assert_eq!(
+            weekday_in_context("Sun", ".", true, None, Some("the"), None),
+            None
+        );
+        assert_eq!(
+            weekday_in_context("Sun", "", false, None, None, Some("10am")),
+            Some("Sunday")
+        );
+        assert_eq!(
+            weekday_in_context("Sun", "", false, None, None, Some("Valley")),
+            None
+        );
+    }
+}
