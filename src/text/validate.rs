@@ -21,9 +21,9 @@ pub struct TextLimits {
 impl Default for TextLimits {
     fn default() -> Self {
         TextLimits {
-            max_chars: 10_000,
-            max_sentence_chars: 1_000,
-            max_phonemes_per_chunk: 400,
+            max_chars: crate::limits::MAX_TEXT_CHARS,
+            max_sentence_chars: crate::limits::MAX_SENTENCE_CHARS,
+            max_phonemes_per_chunk: crate::limits::MAX_PHONEMES_PER_CHUNK,
         }
     }
 }
