@@ -120,7 +120,7 @@ fn span_union(spans: impl Iterator<Item = Range<usize>>) -> Range<usize> {
 }
 
 /// Letter-to-sound rules only (no lexicon lookup): the fallback used for
-/// out-of-vocabulary words. Exposed for evaluation (``sotto phonemize --lts`, used by tools/text/per.py`).
+/// out-of-vocabulary words. Exposed for evaluation (`sotto phonemize --lts`, used by `tools/text/per.py`).
 #[doc(hidden)]
 pub fn letter_to_sound(word: &str) -> String {
     g2p::lts_word(word)
