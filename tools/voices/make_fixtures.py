@@ -8,10 +8,11 @@ per phoneme, audible but unclipped audio); the model is exported to ONNX the way
 
 Run by hand, never in CI (PyTorch is a multi-GB install); see tools/voices/README.md.
 
-usage: python tools/voices/make_fixtures.py [OUT_DIR [TEMPLATE.onnx.json]]
+usage: python tools/voices/make_fixtures.py [OUT_DIR [TEMPLATE.onnx.json [NAME...]]]
        defaults: tests/fixtures/voices, voices/.src/en_US-joe-medium/en_US-joe-medium.onnx.json
        (the real voice's config, fetched by models/fetch-voice.sh: its symbol table and language
-       are reused so the fixtures take the same phoneme ids as the real voice)
+       are reused so the fixtures take the same phoneme ids as the real voice);
+       NAMEs (e.g. high-4spk) limit the run to those fixtures
 """
 import copy
 import json
@@ -143,8 +144,9 @@ def encode(model, ids, sid):
 def calibrate(model, calib_ids, n_speakers, frames_per_phoneme=4.0):
     """Sets durations and loudness from what the random network does on `calib_ids`:
     - the duration predictor's last reverse step is ElementwiseAffine (`dp.flows.0`):
-      logw = (z - m) * exp(-logs); m and logs are chosen so logw has mean log(frames) and a
-      spread of 0.35 (about 3..6 frames a phoneme);
+      logw = (z - m) * exp(-logs); m is chosen so logw has mean log(frames), and logs so its
+      spread is at most 0.35 (about 3..6 frames a phoneme) -- never amplified, since the
+      same affine scales the duration noise (noise_w) that the export's dummy input uses;
     - the vocoder's `conv_post` (linear, no bias) is scaled so tanh's input has an RMS of 0.35.
     At noise 0 (as the fixtures are tested) the whole graph is deterministic."""
     aff = model.dp.flows[0]
@@ -160,7 +162,7 @@ def calibrate(model, calib_ids, n_speakers, frames_per_phoneme=4.0):
         # Before calibration the affine is the identity, so z is the flows' raw output.
         spread = float(z.std()) if float(z.std()) > 0 else 1.0
         target_std, target_mean = 0.35, math.log(frames_per_phoneme)
-        logs = math.log(spread / target_std)
+        logs = max(0.0, math.log(spread / target_std))
         aff.logs.fill_(logs)
         aff.m.fill_(float(z.mean()) - target_mean * math.exp(logs))
 
@@ -256,10 +258,14 @@ def main():
     template_path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
         ROOT, "voices", ".src", "en_US-joe-medium", "en_US-joe-medium.onnx.json")
     template = json.load(open(template_path, encoding="utf-8"))
+    only = set(sys.argv[3:])
     torch.set_num_threads(1)  # deterministic reductions
     for qi, quality in enumerate(QUALITY):
         a = architecture(quality)
         for n_speakers in SPEAKER_COUNTS:
+            name = f"{quality}-{n_speakers}spk"
+            if only and name not in only:
+                continue
             seed = 1000 + 10 * qi + n_speakers
             torch.manual_seed(seed)
             gen = torch.Generator().manual_seed(seed)
@@ -267,7 +273,6 @@ def main():
             randomize_constants(model, gen)
             model.eval()
             calibrate(model, calibration_ids(template["phoneme_id_map"], gen), n_speakers)
-            name = f"{quality}-{n_speakers}spk"
             d = os.path.join(out_root, name)
             os.makedirs(d, exist_ok=True)
             onnx_path = os.path.join(d, f"{name}.onnx")
