@@ -163,10 +163,17 @@ pub(crate) fn g2p_sentence(text: &str, lex: &Lexicon) -> Vec<WordPhon> {
             })
         };
         let prev = if i > 0 { items.get(i - 1) } else { None };
+        // A capital "A" inside a sentence is a letter ("Plan A", "Gate A
+        // seven", "four A"), unless the text around it is shouted.
+        let shouted = |j: Option<&(String, String, Option<char>, usize)>| {
+            j.is_some_and(|x| x.0.chars().count() >= 2 && !x.0.chars().any(char::is_lowercase))
+        };
+        let letter_a = text == "A" && i > 0 && !shouted(prev) && !shouted(next);
         let phon = if let Some(p) = lex.override_for(&lower) {
             p.to_string()
         } else if is_single_upper
             && (!matches!(text.as_str(), "A" | "I")
+                || letter_a
                 || neighbour_single(prev)
                 || neighbour_single(next))
         {
@@ -310,6 +317,9 @@ mod tests {
     fn oov_and_spelling() {
         let s = ph("blorptastic F B I");
         assert!(s.contains("ˈɛf bˈiː ˈaɪ"), "{s}");
+        assert_eq!(ph("Plan A"), "plˈæn ˈeɪ.");
+        assert_eq!(ph("A plan"), "ɐ plˈæn.");
+        assert_eq!(ph("THIS IS A TEST"), ph("this is a test"));
         assert!(!ph("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz").is_empty());
     }
 

@@ -74,10 +74,10 @@ mod tests {
             n("The A380 and the B737."),
             "The A three eighty and the B seven thirty seven."
         );
-        assert_eq!(n("See section 3(b) of it."), "See section three b of it.");
+        assert_eq!(n("See section 3(b) of it."), "See section three B of it.");
         assert_eq!(
             n("Clause 4(a)(ii) and 12(3)."),
-            "Clause four a ii and twelve three."
+            "Clause four A ii and twelve three."
         );
         // Not references: a pause as before.
         assert_eq!(n("It rose 3 (b) fell"), "It rose three, b, fell");

@@ -119,6 +119,10 @@ pub(super) fn strip(text: &str) -> Marked {
                 }
             }
             ')' if ref_close == Some(i) => s.push(' ', src(i)),
+            // A one-letter reference part is the letter: "3(b)" → "3 B".
+            c if ref_close == Some(i + 1) && prev == Some('(') && c.is_ascii_lowercase() => {
+                s.push(c.to_ascii_uppercase(), src(i))
+            }
             ')' => {
                 let area = i >= 4
                     && (1..=3).all(|k| at(i - k).is_some_and(|d| d.is_ascii_digit()))
