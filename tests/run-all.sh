@@ -31,6 +31,10 @@ cargo test --release --locked
 # Parity with onnxruntime (references computed live).
 $py tests/parity.py "$sotto" "$voice" "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json"
 
+# Every Piper quality preset (random-weight fixtures from tools/voices/): convert twice
+# (deterministic) and match onnxruntime at noise 0.
+$py tests/voice_presets.py "$sotto"
+
 # Command line, as a user would run it.
 pass=0; fail=0
 check() { if "$@"; then pass=$((pass+1)); echo "ok   $name"; else fail=$((fail+1)); echo "FAIL $name"; fi; }

@@ -52,10 +52,10 @@ FIXTURES = [(f"{q}-{n}spk", q, n) for q in PRESETS for n in (1, 4)]
 # it. Flip a flag when its gap closes; the fixtures it held back must then pass parity.
 #
 # 1. Piper's exporter leaves the duration predictor's ElementwiseAffine as Exp(-logs) on an
-#    anonymous initializer `onnx::Exp_NNNN` (consumed by `/dp/flows.0/Exp`); src/convert/mod.rs
-#    `map_initializers` only knows the constant-folded form `/dp/flows.0/Exp_output_0` that
-#    en_US-joe-medium has (its graph was simplified after export), so every fixture is refused.
-CONVERTS_UNFOLDED_EXP = False
+#    anonymous initializer `onnx::Exp_NNNN` (consumed by `/dp/flows.0/Exp`); en_US-joe-medium has
+#    the constant-folded form `/dp/flows.0/Exp_output_0` (its graph was simplified after export).
+#    src/convert/mod.rs `map_initializers` maps both (closed: the single-speaker fixtures convert).
+CONVERTS_UNFOLDED_EXP = True
 UNFOLDED_EXP_REFUSAL = re.compile(r"^error: initializer onnx::Exp_\d+ could not be mapped to a model parameter$")
 # 2. Speaker conditioning (`emb_g`, `dp.cond`, `flow...cond_layer`, `dec.cond`) is not
 #    implemented in src/model/; the manifest check refuses n_speakers > 1.

@@ -8,7 +8,8 @@
 //!   `onnx::Conv_8168` feeding input 1 of `/flow/flows.6/enc/in_layers.0/Conv` becomes
 //!   `flow.flows.6.enc.in_layers.0.weight` (weight norm was folded by the export);
 //!   `sid` feeding `/enc_p/emb/Gather` becomes `enc_p.emb.weight`;
-//!   the folded `/dp/flows.0/Exp_output_0` (= `exp(-logs)`) becomes `dp.flows.0.logs`;
+//!   the folded `/dp/flows.0/Exp_output_0` (= `exp(-logs)`) becomes `dp.flows.0.logs`, and so does
+//!   the unfolded `onnx::Exp_*` input (= `-logs`) of `/dp/flows.0/Exp` (graphs not simplified);
 //! - small integer/scalar graph constants (shapes, axes) are not parameters and are skipped;
 //!   any other float tensor left unmapped is an error.
 //!
@@ -135,6 +136,14 @@ fn map_initializers(graph: &Graph) -> Result<BTreeMap<String, HostTensor>, Conve
             // ElementwiseAffine reverse: x * exp(-logs), folded by the export; store logs.
             data = data.iter().map(|v| -v.ln()).collect();
             Some(format!("dp.flows.{flow}.logs"))
+        } else if let Some(m) = uses.iter().find_map(|&(n, i)| {
+            // ElementwiseAffine reverse as Piper's exporter leaves it (graph not simplified):
+            // `Exp(-logs)` with `-logs` an anonymous initializer; store logs.
+            let m = module_path(n)?;
+            (n.op_type == "Exp" && i == 0 && m.starts_with("dp.flows.")).then_some(m)
+        }) {
+            data = data.iter().map(|v| -v).collect();
+            Some(format!("{m}.logs"))
         } else {
             uses.iter().find_map(|&(n, i)| {
                 let m = module_path(n)?;
