@@ -1,6 +1,6 @@
 // The demo PWA: Speak starts playback on the CPU backend (screenshot: $SOTTO_SCREENSHOT, default
-// sotto-demo.png in the temp dir),
-// the page runs under its strict CSP, and after one visit it works with the server stopped.
+// sotto-demo.png in the temp dir), the page runs under its strict CSP, and after one visit it
+// works with the server stopped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
