@@ -3,6 +3,7 @@
 # bindings by wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock, then wasm-opt
 # (npm binaryen; Debian's wasm-opt 108 emits broken wasm) when it is installed.
 # Installs what a fresh machine lacks: the rustup target and wasm-bindgen-cli (from crates.io).
+# SOTTO_WASM_OPT=0 skips wasm-opt for quick development builds (CI keeps it on).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -22,7 +23,9 @@ target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,s
 rm -rf pkg.new
 wasm-bindgen --target web --out-dir pkg.new --out-name sotto "$target/wasm32-unknown-unknown/$profile/sotto.wasm"
 opt="$root/node_modules/.bin/wasm-opt"
-if [ -x "$opt" ]; then
+if [ "${SOTTO_WASM_OPT:-1}" = 0 ]; then
+  echo "note: SOTTO_WASM_OPT=0, skipping wasm-opt (a development build)"
+elif [ -x "$opt" ]; then
   "$opt" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     pkg.new/sotto_bg.wasm -o pkg.new/sotto_bg.opt.wasm && mv pkg.new/sotto_bg.opt.wasm pkg.new/sotto_bg.wasm

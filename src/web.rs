@@ -4,15 +4,20 @@
 //! const loader = new VoiceLoader(manifestBytes);      // validated manifest
 //! loader.add_shard(file, bytes);                      // size + SHA-256 checked, then parsed
 //! const engine = await loader.finish('auto');         // 'auto' | 'webgpu' | 'cpu'
-//! const audio = await engine.synthesize(phonemes, lengthScale, noiseScale, noiseW, speaker, seed);
+//! engine.check_options(optionsJson);                  // throws Rust's message on a bad option
+//! const chunks = JSON.parse(engine.prepare(text, lexicon)); // lexicon = new Lexicon()
+//! const audio = await engine.synthesize(chunks[i].phonemes, optionsJson, i);
+//! const custom = Lexicon.parse(fileText);             // or Lexicon.from_entries(pairsJson)
 //! ```
 //! No logic lives here beyond type conversion and backend choice; errors become JS `Error`s
 //! with the crate's messages (which name shards and options, never paths or user text).
+//! Synthesis options arrive as the caller's JSON object and are checked here, in Rust, only.
 
 use crate::backend::Backend;
 use crate::{SynthesisOptions, Voice};
 use burn::tensor::Device;
 use js_sys::Float32Array;
+use serde::{Deserialize, Deserializer};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -135,11 +140,11 @@ impl Engine {
     }
 
     /// Text → sentence chunks to synthesize one by one, as JSON `[{"text", "phonemes"}]`
-    /// (validated, normalized, split, phonemized; refused text throws a typed error that does
-    /// not repeat the text).
-    pub fn prepare(&self, text: &str) -> Result<String, JsError> {
-        let chunks =
-            crate::text::phonemize(text, &crate::text::TextLimits::default()).map_err(js_err)?;
+    /// (validated, normalized, split, phonemized with `lexicon`; refused text throws a typed
+    /// error that does not repeat the text).
+    pub fn prepare(&self, text: &str, lexicon: &Lexicon) -> Result<String, JsError> {
+        let limits = crate::text::TextLimits::default();
+        let chunks = crate::text::phonemize_with(text, &limits, &lexicon.inner).map_err(js_err)?;
         let list: Vec<serde_json::Value> = chunks
             .into_iter()
             .map(|c| serde_json::json!({ "text": c.text, "phonemes": c.phonemes }))
@@ -147,30 +152,115 @@ impl Engine {
         Ok(serde_json::Value::Array(list).to_string())
     }
 
-    /// Piper phoneme text → mono samples in [-1, 1].
-    pub fn synthesize(
-        &self,
-        phonemes: String,
-        length_scale: f32,
-        noise_scale: f32,
-        noise_w: f32,
-        speaker: u32,
-        seed: u32,
-    ) -> js_sys::Promise {
+    /// Checks the caller's options (JSON; see [`JsOptions`]) against the voice without
+    /// synthesizing, so a bad option fails before the first chunk.
+    pub fn check_options(&self, options: &str) -> Result<(), JsError> {
+        self.options(options, 0).map(|_| ())
+    }
+
+    /// Piper phoneme text → mono samples in [-1, 1], with the caller's options (JSON) for chunk
+    /// `index` of a text: its noise seed is `seed + index`.
+    pub fn synthesize(&self, phonemes: String, options: &str, index: u32) -> js_sys::Promise {
         let voice = self.voice.clone();
+        let opts = self.options(options, index);
         wasm_bindgen_futures::future_to_promise(async move {
-            let opts = SynthesisOptions {
-                length_scale,
-                noise_scale,
-                noise_w,
-                speaker: speaker as usize,
-                seed: u64::from(seed),
-            };
+            let opts = opts.map_err(JsValue::from)?;
             let (audio, _missing) = voice
                 .speak_phonemes(&phonemes, &opts)
                 .await
                 .map_err(|e| JsValue::from(js_err(e)))?;
             Ok(Float32Array::from(audio.samples.as_slice()).into())
         })
+    }
+}
+
+impl Engine {
+    /// The caller's options over the voice's defaults, validated, with chunk `index`'s seed.
+    fn options(&self, json: &str, index: u32) -> Result<SynthesisOptions, JsError> {
+        let given: JsOptions = serde_json::from_str(json)
+            .map_err(|e| JsError::new(&format!("invalid synthesis options: {e}")))?;
+        let defaults = &self.voice.manifest().inference;
+        let opts = SynthesisOptions {
+            length_scale: given.length_scale.unwrap_or(defaults.length_scale),
+            noise_scale: given.noise_scale.unwrap_or(defaults.noise_scale),
+            noise_w: given.noise_w.unwrap_or(defaults.noise_w),
+            speaker: given.speaker.unwrap_or(0),
+            seed: given.seed.unwrap_or(0).wrapping_add(u64::from(index)),
+        };
+        opts.validate().map_err(js_err)?;
+        Ok(opts)
+    }
+}
+
+/// Synthesis options as the JS API names them; an absent field takes the voice's default, and
+/// anything else (an unknown name, `null`, a fraction or negative number where an integer is
+/// due) is refused with serde's message.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct JsOptions {
+    #[serde(default, deserialize_with = "present")]
+    length_scale: Option<f32>,
+    #[serde(default, deserialize_with = "present")]
+    noise_scale: Option<f32>,
+    #[serde(default, deserialize_with = "present")]
+    noise_w: Option<f32>,
+    #[serde(default, deserialize_with = "present")]
+    speaker: Option<usize>,
+    #[serde(default, deserialize_with = "present")]
+    seed: Option<u64>,
+}
+
+/// A field that is present must hold a value: `null` (what `JSON.stringify` makes of `NaN`
+/// and `Infinity`) is refused rather than read as "unset".
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// User pronunciations overriding the built-in lexicon, validated like the CLI's `--lexicon`.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Lexicon {
+    inner: crate::text::Lexicon,
+}
+
+#[wasm_bindgen]
+impl Lexicon {
+    /// The built-in lexicon, without overrides.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Lexicon {
+        Lexicon::default()
+    }
+
+    /// The `--lexicon` file format: one `word<TAB>phonemes` (or `word phonemes`) per line,
+    /// phonemes in Piper/espeak IPA; blank lines and lines starting with `#` are skipped.
+    pub fn parse(text: &str) -> Result<Lexicon, JsError> {
+        // Same rules as `user_lexicon` in main.rs (the parser belongs in crate::text).
+        let entries = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| l.split_once(char::is_whitespace).unwrap_or((l, "")));
+        Self::build(entries)
+    }
+
+    /// `[[word, phonemes], ...]` as JSON.
+    pub fn from_entries(json: &str) -> Result<Lexicon, JsError> {
+        let entries: Vec<(String, String)> = serde_json::from_str(json)
+            .map_err(|_| JsError::new("lexicon entries must be [word, phonemes] string pairs"))?;
+        Self::build(entries)
+    }
+
+    /// Number of overriding entries.
+    pub fn size(&self) -> usize {
+        self.inner.override_count()
+    }
+}
+
+impl Lexicon {
+    fn build<W: AsRef<str>, P: AsRef<str>>(
+        entries: impl IntoIterator<Item = (W, P)>,
+    ) -> Result<Lexicon, JsError> {
+        let inner = crate::text::Lexicon::with_overrides(entries).map_err(js_err)?;
+        Ok(Lexicon { inner })
     }
 }

@@ -2,9 +2,11 @@
 # Runs every test: formatting and lints, Rust unit and integration tests, the parity test
 # against onnxruntime on the real voice, command-line checks, then the browser build (wasm) and
 # the real-browser tests (headless Chromium: CPU and WebGPU synthesis, tampered shard, offline
-# PWA, no network during synthesis, the demo, the npm tarball).
-# Needs: cargo, python3, node + npm, /usr/bin/chromium. Creates .venv (pinned oracles),
-# node_modules (npm ci), voices/ (fetched + converted voice) and pkg/ (the wasm package).
+# PWA, no network during synthesis, the demo, the npm tarball; Firefox ESR: the core of those;
+# the tarball in Vite and webpack apps).
+# Needs: cargo, python3, node + npm, /usr/bin/chromium, /usr/bin/firefox-esr. Creates .venv
+# (pinned oracles), node_modules (npm ci), voices/ (fetched + converted voice) and pkg/ (the
+# wasm package).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -71,7 +73,9 @@ rm -rf "$tmp"
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
 
-# The browser package and real-browser tests.
+# The browser package and real-browser tests (Chromium and Firefox ESR), then the npm tarball
+# installed into the example Vite and webpack apps, built and run (tests/apps/).
 npm ci --no-audit --no-fund
 bash scripts/build-wasm.sh
 SOTTO_BIN="$sotto" npm run test:browser
+npm run test:apps

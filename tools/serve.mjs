@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Tiny static file server for the demo and the browser tests.
+// Tiny static file server for the demo, the browser tests, the example apps and the benchmark.
 //   node tools/serve.mjs ROOT [PORT]
 // Binds 127.0.0.1 only, serves files under ROOT with the right MIME types (WebAssembly
 // streaming compilation needs application/wasm), never lists directories (a directory
 // serves its index.html or 404) and refuses any path that resolves outside ROOT.
+// Programs can also mount several directories at URL prefixes and add response headers.
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -24,6 +25,8 @@ const MIME = {
   '.txt': 'text/plain; charset=utf-8',
   '.ts': 'text/plain; charset=utf-8',
   '.safetensors': 'application/octet-stream',
+  '.onnx': 'application/octet-stream',
+  '.data': 'application/octet-stream',
 };
 
 /** Maps a URL path to a file under root, or null when it would escape root. */
@@ -40,8 +43,14 @@ export function resolvePath(root, urlPath) {
   return file === base || file.startsWith(base + sep) ? file : null;
 }
 
-/** Returns a node:http server for `root` (not yet listening). `onRequest(path)` is optional. */
-export function createStaticServer(root, { onRequest } = {}) {
+/**
+ * Returns a node:http server (not yet listening) for `root`: a directory, or a list of
+ * [urlPrefix, directory] mounts (the first prefix that matches wins; prefixes end with '/').
+ * Options: `onRequest(path)`; `headers` added to every file response; `cacheControl`
+ * (default 'no-cache').
+ */
+export function createStaticServer(root, { onRequest, headers = {}, cacheControl = 'no-cache' } = {}) {
+  const mounts = typeof root === 'string' ? [['/', root]] : root;
   return createServer(async (req, res) => {
     const send = (code, text) => {
       res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -50,7 +59,9 @@ export function createStaticServer(root, { onRequest } = {}) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
     const path = new URL(req.url, 'http://localhost').pathname;
     onRequest?.(path);
-    let file = resolvePath(root, path);
+    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
+    if (!mount) return send(404, 'not found\n');
+    let file = resolvePath(mount[1], path.slice(mount[0].length - 1));
     if (!file) return send(403, 'forbidden\n');
     try {
       let st = await stat(file);
@@ -62,8 +73,9 @@ export function createStaticServer(root, { onRequest } = {}) {
       res.writeHead(200, {
         'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
         'Content-Length': st.size,
-        'Cache-Control': 'no-cache',
+        'Cache-Control': cacheControl,
         'X-Content-Type-Options': 'nosniff',
+        ...headers,
       });
       if (req.method === 'HEAD') return res.end();
       createReadStream(file).on('error', () => res.destroy()).pipe(res);
@@ -73,7 +85,8 @@ export function createStaticServer(root, { onRequest } = {}) {
   });
 }
 
-/** Starts serving `root` on 127.0.0.1:`port` (0 = any free port); resolves to {server, url}. */
+/** Starts serving `root` (see createStaticServer) on 127.0.0.1:`port` (0 = any free port);
+ * resolves to {server, url}. */
 export function serve(root, port = 0, opts) {
   const server = createStaticServer(root, opts);
   return new Promise((ok, fail) => {

@@ -2,12 +2,15 @@
 // synthesizes sentence by sentence. Must run as a *dedicated* module Worker: wgpu panics
 // in other global scopes (shared/service workers).
 //
-// Messages in:  {type:'load', id, manifestUrl, backend, wasmUrl, cache}
-//               {type:'synth', id, text, phonemes, opts}   {type:'cancel', id}
-// Messages out: {type:'progress'|'loaded'|'chunk'|'done'|'error', id, ...}
+// Messages in:  {type:'load', id, manifestUrl, backend, wasmUrl, cache, lexicon}
+//               {type:'synth', id, text, phonemes, options}   {type:'lexicon', id, lexicon}
+//               {type:'cancel', id}
+//               (lexicon: null | {text} in the `--lexicon` format | {pairs: JSON [[word, phonemes]]};
+//                options: the caller's synthesis options as JSON, validated by the engine)
+// Messages out: {type:'progress'|'loaded'|'chunk'|'done'|'lexicon'|'error', id, ...}
 // User text never leaves this worker except as the chunk text sent back to its caller,
 // and is never logged.
-import init, { VoiceLoader } from '../pkg/sotto.js';
+import init, { Lexicon, VoiceLoader } from '../pkg/sotto.js';
 
 const CACHE_NAME = 'sotto-v1';
 const SHARD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.safetensors$/;
@@ -15,7 +18,7 @@ const PROGRESS_INTERVAL_MS = 100;
 
 let wasmReady = null; // Promise of init(), started by the first load
 let engine = null; // the current Engine; replaced only after a new voice loads completely
-let defaults = null; // the current voice's manifest.inference
+let lexicon = null; // the current Lexicon (built-in until the caller sets one)
 const cancelled = new Set(); // ids of jobs the caller cancelled (checked between steps)
 let queue = Promise.resolve(); // jobs run one at a time, in order
 
@@ -24,8 +27,10 @@ self.onmessage = ({ data: msg }) => {
     cancelled.add(msg.id);
     return;
   }
-  const job = msg.type === 'load' ? () => load(msg) : msg.type === 'synth' ? () => synth(msg) : null;
-  if (!job) return;
+  const jobs = { load, synth, lexicon: setLexicon };
+  const run = Object.hasOwn(jobs, msg.type) ? jobs[msg.type] : null;
+  if (!run) return;
+  const job = () => run(msg);
   queue = queue.then(job).catch((err) => {
     self.postMessage({ type: 'error', id: msg.id, name: err?.name ?? 'Error', message: errorMessage(err) });
   });
@@ -38,7 +43,7 @@ function errorMessage(err) {
 
 // ---------------------------------------------------------------------------- loading
 
-async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache }) {
+async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache, lexicon: lexiconEntries }) {
   const url = new URL(manifestUrl, self.location.href);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('the manifest URL must be http(s)');
   wasmReady ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined).catch((err) => {
@@ -50,7 +55,9 @@ async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache }) {
 
   const loader = new VoiceLoader(manifestBytes); // throws on an invalid manifest
   let newEngine = null;
+  let newLexicon = null;
   try {
+    if (lexiconEntries) newLexicon = buildLexicon(lexiconEntries); // throws before any download
     const manifest = JSON.parse(loader.manifest());
     for (const s of manifest.shards) {
       if (!SHARD_NAME.test(s.file)) throw new Error(`the manifest names an invalid shard file: ${JSON.stringify(s.file)}`);
@@ -72,11 +79,13 @@ async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache }) {
     newEngine = await loader.finish(await chooseBackend(backend)); // consumes the loader
     if (cancelled.has(id)) {
       newEngine.free(); // the caller gave up: keep the previous voice
+      newLexicon?.free();
       return;
     }
     engine?.free();
     engine = newEngine;
-    defaults = manifest.inference;
+    if (newLexicon) replaceLexicon(newLexicon);
+    lexicon ??= new Lexicon();
     self.postMessage({
       type: 'loaded', id,
       info: { backend: engine.backend(), sampleRate: engine.sample_rate(), voiceId: engine.voice_id(),
@@ -86,6 +95,7 @@ async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache }) {
     if (!newEngine) {
       try { loader.free(); } catch { /* already consumed by finish() */ }
     }
+    if (newLexicon && newLexicon !== lexicon) newLexicon.free();
     throw err;
   } finally {
     cancelled.delete(id);
@@ -178,6 +188,24 @@ async function chooseBackend(backend) {
   return 'auto'; // Rust's 'auto' still falls back to CPU if wgpu fails to initialize
 }
 
+// ---------------------------------------------------------------------------- lexicon
+
+/** A Lexicon from the caller's entries; the engine validates them like the CLI's `--lexicon`. */
+function buildLexicon(entries) {
+  return entries.text !== undefined ? Lexicon.parse(entries.text) : Lexicon.from_entries(entries.pairs);
+}
+
+function replaceLexicon(next) {
+  lexicon?.free();
+  lexicon = next;
+}
+
+async function setLexicon({ id, lexicon: entries }) {
+  if (!engine) throw new Error('no voice is loaded');
+  replaceLexicon(entries ? buildLexicon(entries) : new Lexicon());
+  self.postMessage({ type: 'lexicon', id, size: lexicon.size() });
+}
+
 // ---------------------------------------------------------------------------- synthesis
 
 /** Splits phoneme text after sentence punctuation, like the text front-end chunks text. */
@@ -185,21 +213,16 @@ function phonemeChunks(text) {
   return text.split(/(?<=[.!?;:])\s+/).map((s) => s.trim()).filter(Boolean).map((p) => ({ text: p, phonemes: p }));
 }
 
-async function synth({ id, text, phonemes, opts }) {
+async function synth({ id, text, phonemes, options }) {
   if (!engine) throw new Error('no voice is loaded');
-  if (!phonemes && typeof engine.prepare !== 'function') {
-    throw new Error('text input not available in this build (pass {phonemes: true} with IPA phonemes)');
-  }
-  const chunks = phonemes ? phonemeChunks(text) : JSON.parse(engine.prepare(text));
-  const o = { ...{ lengthScale: defaults.length_scale, noiseScale: defaults.noise_scale, noiseW: defaults.noise_w,
-    speaker: 0, seed: 0 }, ...opts };
   try {
+    engine.check_options(options); // unset options take the voice's defaults
+    const chunks = phonemes ? phonemeChunks(text) : JSON.parse(engine.prepare(text, lexicon));
     for (let index = 0; index < chunks.length; index++) {
       // Messages (cancel) are handled between awaits, so a cancel stops us here.
       await new Promise((r) => setTimeout(r, 0));
       if (cancelled.has(id)) return;
-      const audio = await engine.synthesize(chunks[index].phonemes, o.lengthScale, o.noiseScale, o.noiseW,
-        o.speaker, (o.seed + index) >>> 0);
+      const audio = await engine.synthesize(chunks[index].phonemes, options, index); // seed + index
       if (cancelled.has(id)) return;
       self.postMessage({ type: 'chunk', id, index, text: chunks[index].text, audio, sampleRate: engine.sample_rate() },
         [audio.buffer]);

@@ -31,18 +31,31 @@ export interface LoadOptions {
   cache?: boolean;
   /** Aborting leaves any previously loaded voice in place. */
   signal?: AbortSignal;
+  /** Pronunciation overrides (see {@link LexiconEntries}); validated before any download. */
+  lexicon?: LexiconEntries | null;
 }
 
+/**
+ * Pronunciation overrides, validated like the CLI's `--lexicon`: the file's text ("word<TAB>phonemes"
+ * or "word phonemes" lines, `#` comment lines), [word, phonemes] pairs, or a {word: phonemes}
+ * object. Words match case-insensitively; phonemes are Piper/eSpeak IPA with stress marks.
+ */
+export type LexiconEntries = string | ReadonlyArray<readonly [string, string]> | Readonly<Record<string, string>>;
+
+/**
+ * Checked by the engine: an option out of range, a non-integer speaker or seed, or an unknown
+ * option name rejects with the engine's message.
+ */
 export interface SynthesisOptions {
-  /** Speaking duration factor: > 1 is slower (default: the voice's). */
+  /** Speaking duration factor in [0.1, 5]: > 1 is slower (default: the voice's). */
   lengthScale?: number;
-  /** Voice variability (default: the voice's, typically 0.667). 0 is deterministic. */
+  /** Voice variability in [0, 2] (default: the voice's, typically 0.667). 0 is deterministic. */
   noiseScale?: number;
-  /** Rhythm variability (default: the voice's, typically 0.8). */
+  /** Rhythm variability in [0, 2] (default: the voice's, typically 0.8). */
   noiseW?: number;
   /** Speaker index for multi-speaker voices (default 0). */
   speaker?: number;
-  /** u32 random seed (default 0; chunk i uses seed + i). */
+  /** Non-negative integer random seed (default 0; chunk i uses seed + i). */
   seed?: number;
   /** Cancels: the promise/iterator rejects with an AbortError DOMException. */
   signal?: AbortSignal;
@@ -79,13 +92,22 @@ export interface Playback {
 export class Sotto {
   /** Creates the worker and loads a voice. Rejects with an Error naming the shard on a failed check. */
   static load(options: LoadOptions): Promise<Sotto>;
+  /** Starts the worker (default: the bundled sotto-worker.js); call loadVoice next. */
   constructor(workerUrl?: string | URL);
-  readonly backend: Backend;
+  /** The backend in use; null until a voice has loaded. */
+  readonly backend: Backend | null;
+  /** Output sample rate in Hz; 0 until a voice has loaded. */
   readonly sampleRate: number;
-  readonly voiceId: string;
+  /** The loaded voice's id; null until a voice has loaded. */
+  readonly voiceId: string | null;
   readonly numSpeakers: number;
   /** Loads or replaces the voice; on failure the previous voice stays usable. */
   loadVoice(options: Omit<LoadOptions, 'workerUrl'>): Promise<Sotto>;
+  /**
+   * Replaces the pronunciation lexicon (null: the built-in one); resolves to the number of
+   * overrides. Rejects, keeping the current lexicon, on an invalid entry (named by index).
+   */
+  setLexicon(entries: LexiconEntries | null): Promise<number>;
   synthesize(text: string, options?: SynthesisOptions): Promise<{ audio: Float32Array; sampleRate: number }>;
   stream(text: string, options?: SynthesisOptions): AsyncGenerator<AudioChunk, void, undefined>;
   speak(text: string, options?: SpeakOptions): Playback;

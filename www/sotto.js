@@ -7,35 +7,33 @@
 //   const playback = tts.speak(text); await playback.done;
 //   tts.dispose();
 
-const DEFAULT_WORKER_URL = new URL('./sotto-worker.js', import.meta.url);
-
 function abortError() {
   return new DOMException('Sotto synthesis was aborted', 'AbortError');
 }
 
-/** Validates synthesis options early, on the caller's stack (never echoing the text). */
-function checkOptions(opts = {}) {
-  const out = {};
-  const num = (name, min, max) => {
-    const v = opts[name];
-    if (v === undefined) return;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-      throw new RangeError(`Sotto: ${name} must be a number in [${min}, ${max}]`);
-    }
-    out[name] = v;
-  };
-  num('lengthScale', 0.05, 10);
-  num('noiseScale', 0, 10);
-  num('noiseW', 0, 10);
-  for (const name of ['speaker', 'seed']) {
-    const v = opts[name];
-    if (v === undefined) continue;
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-      throw new RangeError(`Sotto: ${name} must be an integer in [0, 4294967295]`);
-    }
-    out[name] = v;
-  }
-  return out;
+/**
+ * Starts the engine's worker. The default is written inline, exactly in the form bundlers
+ * (Vite, webpack 5, Rollup and esbuild plugins) recognise, so that they bundle the worker and,
+ * through it, emit the wasm; a host that serves the files itself can pass `workerUrl`.
+ */
+function startWorker(workerUrl) {
+  // A *dedicated module* worker: wgpu cannot run in other kinds of worker.
+  if (workerUrl) return new Worker(workerUrl, { type: 'module', name: 'sotto' });
+  return new Worker(new URL('./sotto-worker.js', import.meta.url), { type: 'module', name: 'sotto' });
+}
+
+/** Lexicon entries as the worker takes them: the `--lexicon` file text, or [word, phonemes] pairs. */
+function lexiconMessage(entries) {
+  if (entries == null) return null;
+  if (typeof entries === 'string') return { text: entries };
+  const pairs = Array.isArray(entries) ? entries : typeof entries === 'object' ? Object.entries(entries) : null;
+  if (!pairs) throw new TypeError('Sotto: a lexicon is a string, an array of [word, phonemes] pairs or an object');
+  return { pairs: JSON.stringify(pairs) };
+}
+
+/** Synthesis options for Rust, which validates them: only the engine's own fields are sent. */
+function engineOptions({ signal, phonemes, audioContext, destination, onChunk, ...opts }) {
+  return JSON.stringify(opts);
 }
 
 export class Sotto {
@@ -43,14 +41,13 @@ export class Sotto {
   #nextId = 1;
   #jobs = new Map(); // id -> {onMessage(msg), fail(err)}
   #disposed = false;
-  /** 'webgpu' | 'cpu' */ backend = null;
+  /** 'webgpu' | 'cpu' once a voice is loaded, null before. */ backend = null;
   /** Output sample rate in Hz. */ sampleRate = 0;
   /** Id of the loaded voice. */ voiceId = null;
   /** Number of speakers in the loaded voice. */ numSpeakers = 1;
 
-  constructor(workerUrl = DEFAULT_WORKER_URL) {
-    // A *dedicated module* worker: wgpu cannot run in other kinds of worker.
-    this.#worker = new Worker(workerUrl, { type: 'module', name: 'sotto' });
+  constructor(workerUrl) {
+    this.#worker = startWorker(workerUrl);
     this.#worker.onmessage = ({ data }) => this.#jobs.get(data.id)?.onMessage(data);
     this.#worker.onerror = (e) => {
       e.preventDefault?.();
@@ -64,7 +61,7 @@ export class Sotto {
    * @param {import('./sotto.d.ts').LoadOptions} options
    */
   static async load(options = {}) {
-    const tts = new Sotto(options.workerUrl ?? DEFAULT_WORKER_URL);
+    const tts = new Sotto(options.workerUrl);
     try {
       await tts.loadVoice(options);
       return tts;
@@ -77,15 +74,22 @@ export class Sotto {
   /**
    * Loads (or replaces) the voice in this instance. On failure the previous voice stays loaded.
    */
-  loadVoice({ manifest, backend = 'auto', onProgress, wasmUrl, cache = true, signal } = {}) {
+  loadVoice({ manifest, backend = 'auto', onProgress, wasmUrl, cache = true, signal, lexicon } = {}) {
     if (!manifest) return Promise.reject(new TypeError('Sotto: the manifest URL is required'));
     if (!['auto', 'webgpu', 'cpu'].includes(backend)) {
       return Promise.reject(new TypeError("Sotto: backend must be 'auto', 'webgpu' or 'cpu'"));
     }
+    let lex;
+    try {
+      lex = lexiconMessage(lexicon);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const manifestUrl = new URL(manifest, globalThis.location?.href).href;
+    const wasm = wasmUrl && new URL(wasmUrl, globalThis.location?.href).href;
     return new Promise((resolve, reject) => {
       this.#start(
-        { type: 'load', manifestUrl, backend, cache, wasmUrl: wasmUrl && new URL(wasmUrl, globalThis.location?.href).href },
+        { type: 'load', manifestUrl, backend, cache, wasmUrl: wasm, lexicon: lex },
         {
           onMessage: (msg, finish) => {
             if (msg.type === 'progress') {
@@ -104,6 +108,32 @@ export class Sotto {
           signal,
         },
       );
+    });
+  }
+
+  /**
+   * Replaces the pronunciation lexicon: `entries` is the CLI's `--lexicon` file text
+   * ("word<TAB>phonemes" lines), an array of [word, phonemes] pairs or a {word: phonemes}
+   * object; null restores the built-in one. Validated in the engine; on failure the current
+   * lexicon stays.
+   */
+  setLexicon(entries) {
+    let lexicon;
+    try {
+      lexicon = lexiconMessage(entries);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      this.#start({ type: 'lexicon', lexicon }, {
+        onMessage: (msg, finish) => {
+          if (msg.type === 'lexicon') {
+            finish();
+            resolve(msg.size);
+          }
+        },
+        fail: reject,
+      });
     });
   }
 
@@ -129,14 +159,14 @@ export class Sotto {
   async *stream(text, opts = {}) {
     if (typeof text !== 'string') throw new TypeError('Sotto: text must be a string');
     const { signal, phonemes = false } = opts;
-    const checked = checkOptions(opts);
+    const options = engineOptions(opts); // checked by the engine, before the first chunk
     signal?.throwIfAborted?.();
     const ready = []; // chunks received but not yet yielded
     let wake = null; // resolves the consumer's pending wait
     let ended = false;
     let error = null;
     const poke = () => { wake?.(); wake = null; };
-    const id = this.#start({ type: 'synth', text, phonemes: Boolean(phonemes), opts: checked }, {
+    const id = this.#start({ type: 'synth', text, phonemes: Boolean(phonemes), options }, {
       onMessage: (msg, finish) => {
         if (msg.type === 'chunk') {
           ready.push({ audio: msg.audio, sampleRate: msg.sampleRate, text: msg.text, index: msg.index });

@@ -17,20 +17,20 @@
 //   --json FILE      where to write the raw results as JSON (default results/latest.json)
 //
 // Prints Markdown: environment, a summary table and a per-sentence table.
-import { createServer } from 'node:http';
-import { createReadStream, readFileSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname, extname, sep } from 'node:path';
+import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { serve } from '../../tools/serve.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../tools/chromium.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
 const NM = join(HERE, 'node_modules');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 // ----------------------------------------------------------------------------------- options
 const argv = process.argv.slice(2);
@@ -66,55 +66,24 @@ const MOUNTS = [
   ['/peer/piper-wasm/', join(NM, '@diffusionstudio/piper-wasm/build')],
   ['/peer/voice/', join(REPO, 'voices/.src/en_US-joe-medium')],
 ];
-const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm',
-  '.onnx': 'application/octet-stream', '.data': 'application/octet-stream',
-  '.safetensors': 'application/octet-stream',
+// Files are cacheable, like the CDNs the peer loads from by default (it refetches its phonemizer
+// .wasm/.data on every predict(), so an uncacheable server would penalise it).
+const COI_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-function startServer() {
+async function startServer() {
   const hits = new Map(); // path -> count
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const mount = MOUNTS.find(([p]) => path.startsWith(p));
-    const base = mount && resolve(mount[1]);
-    const file = mount && resolve(base, '.' + path.slice(mount[0].length - 1));
-    let st = null;
-    try {
-      if (file && file.startsWith(base + sep)) st = statSync(file);
-    } catch { /* 404 below */ }
-    if (!st?.isFile()) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
-      return res.end('not found\n');
-    }
-    const headers = {
-      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': st.size,
-      // Cacheable, like the CDNs the peer loads from by default (it refetches its phonemizer
-      // .wasm/.data on every predict(), so an uncacheable server would penalise it).
-      'Cache-Control': 'public, max-age=3600',
-      'Last-Modified': st.mtime.toUTCString(),
-    };
-    if (COI) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-      headers['Cross-Origin-Resource-Policy'] = 'same-origin';
-    }
-    res.writeHead(200, headers);
-    if (req.method === 'HEAD') return res.end();
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, hits, url: `http://127.0.0.1:${server.address().port}` })));
+  const onRequest = (path) => hits.set(path, (hits.get(path) ?? 0) + 1);
+  const { server, url } = await serve(MOUNTS, 0,
+    { onRequest, cacheControl: 'public, max-age=3600', headers: COI ? COI_HEADERS : {} });
+  return { server, hits, url };
 }
 
 // ---------------------------------------------------------------------------------- browser
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-];
+const ARGS = [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

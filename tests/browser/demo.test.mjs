@@ -1,11 +1,14 @@
-// The demo PWA: Speak starts playback on the CPU backend (screenshot in /tmp/sotto-demo.png),
-// the page runs under its strict CSP, and after one visit it works with the server stopped.
+// The demo PWA: Speak starts playback on the CPU backend (screenshot: $SOTTO_SCREENSHOT, default
+// sotto-demo.png in the temp dir), the page runs under its strict CSP, and after one visit it
+// works with the server stopped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildSite, startServer, launch, HELLO } from './helpers.mjs';
 
-const SCREENSHOT = process.env.SOTTO_SCREENSHOT ?? '/tmp/sotto-demo.png';
+const SCREENSHOT = process.env.SOTTO_SCREENSHOT ?? join(tmpdir(), 'sotto-demo.png');
 let site, server, browser, page;
 const pageErrors = [];
 

@@ -1,27 +1,28 @@
 // Shared setup for the browser tests: the demo site in a temp dir, a local server, Chromium
-// (system /usr/bin/chromium via playwright-core) and the native reference audio.
+// (system /usr/bin/chromium via playwright-core; Firefox: tools/firefox.mjs) and the native
+// reference audio.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, open, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDist } from '../../tools/build-dist.mjs';
 import { serve } from '../../tools/serve.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS } from '../../tools/chromium.mjs';
+import { FIREFOX } from '../../tools/firefox.mjs';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const VOICE_DIR = join(REPO, 'voices/en_US-joe-medium');
 // SOTTO_PKG_DIR overrides the wasm package used for the site (default: the repo's pkg/).
 export const PKG_DIR = process.env.SOTTO_PKG_DIR ?? join(REPO, 'pkg');
-export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM };
 export const HELLO = 'həlˈoʊ wˈɜːld.';
+/** The voice's manifest in a built site, and a copy whose vocoder shard has one byte flipped. */
+export const GOOD = '/models/en_US-joe-medium/manifest.json';
+export const BAD = '/models/tampered/manifest.json';
 
-const BASE_ARGS = [
-  '--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-];
 
 /** Fails with a clear message when something the tests need has not been built. */
 export function requireBuilt() {
@@ -29,6 +30,7 @@ export function requireBuilt() {
     [join(PKG_DIR, 'sotto_bg.wasm'), 'run `npm run build:wasm`'],
     [join(VOICE_DIR, 'manifest.json'), 'run models/fetch-voice.sh'],
     [CHROMIUM, 'apt-get install -y chromium'],
+    [FIREFOX, 'apt-get install -y firefox-esr'],
   ].filter(([p]) => !existsSync(p));
   if (missing.length) throw new Error(`missing: ${missing.map(([p, how]) => `${p} (${how})`).join(', ')}`);
 }
@@ -42,7 +44,18 @@ export async function buildSite() {
   return dir;
 }
 
-/** Serves `root` on 127.0.0.1; `requests` lists every path asked for. */
+/** Adds BAD to a built site: the voice with one byte flipped in the vocoder (same manifest, same hashes). */
+export async function addTamperedVoice(site) {
+  await cp(join(site, 'models/en_US-joe-medium'), join(site, 'models/tampered'), { recursive: true });
+  const f = await open(join(site, 'models/tampered/vocoder-00.safetensors'), 'r+');
+  const b = Buffer.alloc(1);
+  await f.read(b, 0, 1, 4096);
+  b[0] ^= 0x01;
+  await f.write(b, 0, 1, 4096);
+  await f.close();
+}
+
+/** Serves `root` (a directory or [prefix, dir] mounts) on 127.0.0.1; `requests` lists every path asked for. */
 export async function startServer(root) {
   const requests = [];
   const { server, url } = await serve(root, 0, { onRequest: (p) => requests.push(p) });
@@ -56,7 +69,7 @@ export async function startServer(root) {
 /** A fresh Chromium profile (persistent context in a temp dir, removed by close()). */
 export async function launch({ webgpu = false } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'sotto-chromium-'));
-  const args = [...BASE_ARGS, ...(webgpu ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan'] : [])];
+  const args = [...CHROMIUM_ARGS, ...(webgpu ? WEBGPU_ARGS : [])];
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, headless: true, args, viewport: { width: 900, height: 820 },
   });

@@ -1,5 +1,6 @@
-// The npm package: `npm pack`, install the tarball into a bare example app, import `sotto`
-// through an import map from node_modules (no bundler) and synthesize.
+// The npm package: `npm pack` (exactly the files a package needs, licences included), install
+// the tarball into a bare example app, import `sotto` through an import map from node_modules (no
+// bundler) and synthesize. With bundlers: tests/apps/.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -24,9 +25,9 @@ test('(g) npm pack -> install -> import map -> synthesize', async () => {
   const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], REPO))[0];
   const files = packed.files.map((f) => f.path).sort();
   console.log(`packed ${packed.filename}: ${files.length} files, ${packed.size} bytes (${files.join(', ')})`);
-  for (const f of ['www/sotto.js', 'www/sotto-worker.js', 'www/sotto.d.ts', 'pkg/sotto.js', 'pkg/sotto_bg.wasm']) {
-    assert.ok(files.includes(f), `${f} is in the package`);
-  }
+  assert.deepEqual(files, ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'package.json', 'pkg/sotto.d.ts',
+    'pkg/sotto.js', 'pkg/sotto_bg.wasm', 'www/README.md', 'www/sotto-worker.js', 'www/sotto.d.ts', 'www/sotto.js'],
+  'the package holds the library, the engine, the types and the licence texts, nothing else');
 
   const app = join(dir, 'app');
   await mkdir(app);

@@ -1,4 +1,4 @@
-// tools/serve.mjs: MIME types, no directory listing, no path traversal, loopback only.
+// tools/serve.mjs: MIME types, no directory listing, no path traversal, loopback only, mounts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -23,11 +23,13 @@ after(async () => {
 });
 
 // Raw request, so that "../" reaches the server unnormalized.
-const get = (path) => new Promise((ok, fail) => {
-  const { port } = srv.server.address();
+const get = (path, server = srv.server) => new Promise((ok, fail) => {
+  const { port } = server.address();
   request({ host: '127.0.0.1', port, path }, (res) => {
     let body = '';
-    res.on('data', (d) => { body += d; }).on('end', () => ok({ status: res.statusCode, type: res.headers['content-type'], body }));
+    res.on('data', (d) => { body += d; }).on('end', () => ok({
+      status: res.statusCode, type: res.headers['content-type'], headers: res.headers, body,
+    }));
   }).on('error', fail).end();
 });
 
@@ -49,4 +51,23 @@ test('no directory listing, no traversal, loopback only', async () => {
   }
   assert.equal(resolvePath(root, '/../secret.txt'), null);
   assert.equal(srv.server.address().address, '127.0.0.1');
+});
+
+test('mounts at URL prefixes, extra headers and Cache-Control', async () => {
+  const other = join(root, '..', 'other');
+  await mkdir(other, { recursive: true });
+  await writeFile(join(other, 'v.json'), '{"v":1}');
+  const { server } = await serve([['/voice/', other], ['/', root]], 0,
+    { headers: { 'Cross-Origin-Opener-Policy': 'same-origin' }, cacheControl: 'public, max-age=60' });
+  try {
+    const v = await get('/voice/v.json', server);
+    assert.equal(v.body, '{"v":1}');
+    assert.equal(v.headers['cache-control'], 'public, max-age=60');
+    assert.equal(v.headers['cross-origin-opener-policy'], 'same-origin');
+    assert.equal((await get('/a.js', server)).body, '1');
+    assert.notEqual((await get('/voice/../secret.txt', server)).body, 'secret');
+    assert.equal((await get('/voice/a.js', server)).status, 404, 'a mount does not fall through to the next');
+  } finally {
+    server.close();
+  }
 });

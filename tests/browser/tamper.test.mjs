@@ -2,24 +2,14 @@
 // voice that was already loaded keeps working. A damaged cache entry is re-verified and replaced.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, open, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { buildSite, startServer, launch, rms, HELLO } from './helpers.mjs';
+import { rm } from 'node:fs/promises';
+import { buildSite, addTamperedVoice, startServer, launch, HELLO, GOOD, BAD } from './helpers.mjs';
 
 let site, server;
-const GOOD = '/models/en_US-joe-medium/manifest.json';
-const BAD = '/models/tampered/manifest.json';
 
 before(async () => {
   site = await buildSite();
-  // A copy of the voice with one byte flipped in the vocoder (same manifest, same hashes).
-  await cp(join(site, 'models/en_US-joe-medium'), join(site, 'models/tampered'), { recursive: true });
-  const f = await open(join(site, 'models/tampered/vocoder-00.safetensors'), 'r+');
-  const b = Buffer.alloc(1);
-  await f.read(b, 0, 1, 4096);
-  b[0] ^= 0x01;
-  await f.write(b, 0, 1, 4096);
-  await f.close();
+  await addTamperedVoice(site);
   server = await startServer(site);
 });
 
