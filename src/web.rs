@@ -177,8 +177,12 @@ impl Engine {
 impl Engine {
     /// The caller's options over the voice's defaults, validated, with chunk `index`'s seed.
     fn options(&self, json: &str, index: u32) -> Result<SynthesisOptions, JsError> {
-        let given: JsOptions = serde_json::from_str(json)
-            .map_err(|e| JsError::new(&format!("invalid synthesis options: {e}")))?;
+        let given: JsOptions = serde_json::from_str(json).map_err(|e| {
+            // serde's message without " at line 1 column N" (the JSON is ours, not the caller's).
+            let full = e.to_string();
+            let reason = full.split(" at line ").next().unwrap_or_default();
+            JsError::new(&format!("invalid synthesis options: {reason}"))
+        })?;
         let defaults = &self.voice.manifest().inference;
         let opts = SynthesisOptions {
             length_scale: given.length_scale.unwrap_or(defaults.length_scale),

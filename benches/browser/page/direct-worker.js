@@ -1,10 +1,10 @@
 // Fallback engine: Sotto's wasm package (wasm-bindgen --target web) in this benchmark's own
 // dedicated module worker (wgpu panics outside a Window or dedicated Worker). Same calls as
 // www/sotto-worker.js makes, without its caching and progress reporting.
-import init, { VoiceLoader } from '/pkg/sotto.js';
+import init, { Lexicon, VoiceLoader } from '/pkg/sotto.js';
 
 let engine = null;
-let inference = null;
+let lexicon = null;
 
 async function load({ manifestUrl, backend }) {
   await init();
@@ -13,15 +13,14 @@ async function load({ manifestUrl, backend }) {
   const manifest = JSON.parse(loader.manifest());
   for (const s of manifest.shards) loader.add_shard(s.file, await bytes(new URL(s.file, manifestUrl)));
   engine = await loader.finish(backend);
-  inference = manifest.inference;
+  lexicon = new Lexicon();
   return { backend: engine.backend(), sampleRate: engine.sample_rate() };
 }
 
 async function synth({ id, text }) {
-  const chunks = JSON.parse(engine.prepare(text));
+  const chunks = JSON.parse(engine.prepare(text, lexicon));
   for (let i = 0; i < chunks.length; i++) {
-    const audio = await engine.synthesize(chunks[i].phonemes, inference.length_scale, inference.noise_scale,
-      inference.noise_w, 0, i);
+    const audio = await engine.synthesize(chunks[i].phonemes, '{}', i); // the voice's defaults, seed i
     self.postMessage({ type: 'chunk', id, audio, sampleRate: engine.sample_rate() }, [audio.buffer]);
   }
   self.postMessage({ type: 'done', id });
