@@ -39,6 +39,8 @@ pub const MAX_TENSOR_NAME_LEN: usize = 128;
 pub const PLAIN_NAME_LEN: RangeInclusive<usize> = 1..=96;
 /// Output sample rates a voice may declare, in Hz.
 pub const SAMPLE_RATE_HZ: RangeInclusive<u32> = 8_000..=96_000;
+/// Most ids one phoneme may map to in `phoneme_id_map` (Piper maps each to exactly one).
+pub const MAX_IDS_PER_PHONEME: usize = 8;
 /// Speakers a voice may declare (multi-speaker voices load only with one, for now).
 pub const SPEAKERS: RangeInclusive<usize> = 1..=4096;
 

@@ -154,7 +154,7 @@ impl Voice {
         phonemes: &str,
         opts: &SynthesisOptions,
     ) -> Result<(Audio, BTreeMap<char, usize>)> {
-        let p = ids::phonemes_to_ids(phonemes, &self.phonemes);
+        let p = ids::phonemes_to_ids(phonemes, &self.phonemes)?;
         Ok((self.synthesize_ids(&p.ids, opts).await?, p.missing))
     }
 
@@ -179,8 +179,8 @@ impl Voice {
         })
     }
 
-    /// Phoneme text → ids with this voice's table.
-    pub fn phoneme_ids(&self, phonemes: &str) -> ids::PhonemeIds {
-        ids::phonemes_to_ids(phonemes, &self.phonemes)
+    /// Phoneme text → ids with this voice's table (refused past [`crate::limits::MAX_IDS`]).
+    pub fn phoneme_ids(&self, phonemes: &str) -> Result<ids::PhonemeIds> {
+        Ok(ids::phonemes_to_ids(phonemes, &self.phonemes)?)
     }
 }

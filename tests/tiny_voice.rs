@@ -5,6 +5,7 @@
 //! test loads it through the same verified path as a real voice.
 
 use sotto::convert::{Converted, package};
+use sotto::limits::MAX_IDS_PER_PHONEME;
 use sotto::manifest::{FORMAT_VERSION, InferenceDefaults, Manifest, Source};
 use sotto::model::config::VitsConfig;
 use sotto::model::{AcousticModel, Vocoder, parameter_shapes};
@@ -476,6 +477,10 @@ fn hostile_manifests_are_refused() {
         Box::new(|m| m["unexpected"] = 1.into()),
         Box::new(|m| m["phoneme_id_map"]["ab"] = serde_json::json!([4])),
         Box::new(|m| m["phoneme_id_map"]["a"] = serde_json::json!([999])),
+        // One phoneme → many ids (valid digests, a blow-up per phoneme in every call).
+        Box::new(|m| {
+            m["phoneme_id_map"]["a"] = serde_json::json!(vec![4; MAX_IDS_PER_PHONEME + 1])
+        }),
         Box::new(|m| m["inference"]["length_scale"] = 1e9.into()),
     ];
     for (i, f) in cases.iter().enumerate() {
