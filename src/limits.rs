@@ -123,6 +123,24 @@ pub const MAX_ONNX_BYTES: u64 = 1 << 30;
 /// Largest Piper `.onnx.json` the converter reads.
 pub const MAX_PIPER_CONFIG_BYTES: u64 = 1 << 20;
 
+// ---- Files the CLI reads (native) ---------------------------------------------------------
+// Every file is read through [`read_at_most`], so a file that is larger (or endless, or growing)
+// costs at most its bound + 1 bytes before it is refused.
+
+/// Largest `--lexicon` file (CMUdict itself is ~3.6 MB).
+pub const MAX_LEXICON_BYTES: u64 = 16 << 20;
+/// Largest `--ids-file` of `sotto bench` (one utterance of up to [`MAX_IDS`] ids a line).
+pub const MAX_IDS_FILE_BYTES: u64 = 4 << 20;
+
+/// Reads all of `from` if it holds at most `max` bytes; `Ok(None)` if it holds more (reading
+/// stops after `max` + 1 bytes, so an endless source is refused, not buffered).
+pub fn read_at_most(from: impl std::io::Read, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    from.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
 /// An architecture field outside its bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("manifest field {field} is invalid")]
@@ -317,6 +335,17 @@ mod tests {
             assert!(!r.contains(&f32::NAN) && !r.contains(&f32::INFINITY));
             assert!(r.contains(r.start()) && r.contains(r.end()));
         }
+    }
+
+    #[test]
+    fn reads_stop_after_the_bound() {
+        let endless = std::io::repeat(7);
+        assert!(read_at_most(endless, 1000).unwrap().is_none());
+        assert_eq!(
+            read_at_most(&[1u8, 2, 3][..], 3).unwrap(),
+            Some(vec![1, 2, 3])
+        );
+        assert_eq!(read_at_most(&[1u8, 2, 3, 4][..], 3).unwrap(), None);
     }
 
     #[test]

@@ -91,16 +91,32 @@ impl Voice {
     /// Loads `manifest.json` and its shards from a directory (native only).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn load_dir(dir: &std::path::Path, device: &Device) -> Result<Self> {
-        let read = |name: &str| {
-            std::fs::read(dir.join(name)).map_err(|_| WeightsError::Unreadable {
-                shard: name.to_string(),
-            })
+        use crate::limits::{MAX_MANIFEST_BYTES, read_at_most};
+        // Each file is read only up to its bound + 1 bytes: a larger, growing or endless file
+        // is then refused by the size check that follows, never buffered whole.
+        let read = |name: &str, max: u64| {
+            std::fs::File::open(dir.join(name))
+                .and_then(|f| read_at_most(f, max))
+                .map_err(|_| WeightsError::Unreadable {
+                    shard: name.to_string(),
+                })
         };
-        let mut loader = VoiceLoader::new(&read("manifest.json")?)?;
-        let files: Vec<String> = loader.shards().iter().map(|s| s.file.clone()).collect();
-        for f in files {
+        let manifest = read("manifest.json", MAX_MANIFEST_BYTES as u64)?
+            .ok_or(manifest::ManifestError::TooLarge)?;
+        let mut loader = VoiceLoader::new(&manifest)?;
+        let shards: Vec<(String, u64)> = loader
+            .shards()
+            .iter()
+            .map(|s| (s.file.clone(), s.size))
+            .collect();
+        for (f, size) in shards {
             // `f` passed `is_plain_name`: no separators, no `..`, so it stays inside `dir`.
-            loader.add_shard(&f, &read(&f)?)?;
+            let bytes = read(&f, size)?.ok_or(WeightsError::SizeMismatch {
+                shard: f.clone(),
+                expected: size,
+                actual: size + 1,
+            })?;
+            loader.add_shard(&f, &bytes)?;
         }
         loader.finish(device)
     }
