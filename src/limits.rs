@@ -95,8 +95,17 @@ pub const RESBLOCK_DILATION: RangeInclusive<usize> = 1..=64;
 
 /// Most phoneme ids one call accepts (attention is quadratic in this).
 pub const MAX_IDS: usize = 1024;
-/// Most latent frames one call produces (4096 × 256 samples ≈ 47 s at 22.05 kHz).
-pub const MAX_FRAMES: usize = 4096;
+/// Most latent frames one synthesis call (one sentence chunk) produces. A chunk of
+/// [`MAX_PHONEMES_PER_CHUNK`] at `length_scale` 5 needs about 5,000 (measured: 4,885).
+pub const MAX_FRAMES: usize = 8192;
+/// Most output samples one synthesis call produces: frames × hop length, so a voice with larger
+/// upsampling strides cannot multiply the vocoder's work and memory ([`MAX_FRAMES`] frames of
+/// Piper's hop of 256: ≈ 95 s at 22.05 kHz).
+pub const MAX_SAMPLES_PER_SYNTHESIS: usize = MAX_FRAMES * 256;
+/// Most seconds of audio one text call (`Voice::speak_text`, the sum of its sentences) may
+/// produce; refused before the sentence that would pass it is vocoded. A 1,000-character
+/// sentence at `length_scale` 5 is about 3 minutes.
+pub const MAX_SPOKEN_SECONDS: u32 = 600;
 /// `length_scale`: duration multiplier, > 1 is slower.
 pub const LENGTH_SCALE: RangeInclusive<f32> = 0.1..=5.0;
 /// `noise_scale`: prior noise; 0 is deterministic.
@@ -139,6 +148,34 @@ pub fn read_at_most(from: impl std::io::Read, max: u64) -> std::io::Result<Optio
     let mut bytes = Vec::new();
     from.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
+/// What one text call has spoken so far, against [`MAX_SPOKEN_SECONDS`]: charge each sentence
+/// before it is vocoded, so the call stops at the bound instead of producing it all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpokenBudget {
+    left: u64,
+}
+
+impl SpokenBudget {
+    /// [`MAX_SPOKEN_SECONDS`] of audio at `sample_rate` Hz.
+    pub fn new(sample_rate: u32) -> Self {
+        Self {
+            left: u64::from(MAX_SPOKEN_SECONDS) * u64::from(sample_rate),
+        }
+    }
+
+    /// Takes `samples` from the budget, or refuses if fewer are left.
+    pub fn charge(&mut self, samples: usize) -> Result<(), crate::SynthesisError> {
+        let samples = u64::try_from(samples).unwrap_or(u64::MAX);
+        self.left = self
+            .left
+            .checked_sub(samples)
+            .ok_or(crate::SynthesisError::SpokenTooLong {
+                max_seconds: MAX_SPOKEN_SECONDS,
+            })?;
+        Ok(())
+    }
 }
 
 /// An architecture field outside its bounds.
@@ -335,6 +372,22 @@ mod tests {
             assert!(!r.contains(&f32::NAN) && !r.contains(&f32::INFINITY));
             assert!(r.contains(r.start()) && r.contains(r.end()));
         }
+    }
+
+    #[test]
+    fn a_call_stops_at_the_spoken_bound() {
+        let rate = 22_050;
+        let mut b = SpokenBudget::new(rate);
+        let sentence = MAX_SAMPLES_PER_SYNTHESIS;
+        let fit = (MAX_SPOKEN_SECONDS as usize * rate as usize) / sentence;
+        for _ in 0..fit {
+            assert_eq!(b.charge(sentence), Ok(()));
+        }
+        let refused = Err(crate::SynthesisError::SpokenTooLong {
+            max_seconds: MAX_SPOKEN_SECONDS,
+        });
+        assert_eq!(b.charge(sentence), refused);
+        assert_eq!(SpokenBudget::new(rate).charge(usize::MAX), refused);
     }
 
     #[test]

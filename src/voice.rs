@@ -176,7 +176,9 @@ impl Voice {
 
     /// Text → audio: validated, normalized and phonemized sentence by sentence
     /// ([`text::phonemize_with`], with `lexicon` overriding built-in pronunciations), each
-    /// sentence synthesized and the audio concatenated.
+    /// sentence synthesized and the audio concatenated. At most
+    /// [`crate::limits::MAX_SPOKEN_SECONDS`] of audio: a sentence that would pass it is refused
+    /// (`SynthesisError::SpokenTooLong`) before it is vocoded.
     pub async fn speak_text(
         &self,
         text: &str,
@@ -184,10 +186,14 @@ impl Voice {
         lexicon: &text::Lexicon,
         opts: &SynthesisOptions,
     ) -> Result<Audio> {
+        let mut budget = crate::limits::SpokenBudget::new(self.manifest.sample_rate);
+        let hop = self.manifest.model.hop_length();
         let mut samples = Vec::new();
         for sentence in text::phonemize_with(text, limits, lexicon)? {
-            let (audio, _missing) = self.speak_phonemes(&sentence.phonemes, opts).await?;
-            samples.extend_from_slice(&audio.samples);
+            let p = ids::phonemes_to_ids(&sentence.phonemes, &self.phonemes)?;
+            let z = self.acoustic_latent(&p.ids, opts).await?;
+            budget.charge(z.dims()[2].saturating_mul(hop))?;
+            samples.extend_from_slice(&self.vocode(z).await?.samples);
         }
         Ok(Audio {
             samples,
