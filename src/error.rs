@@ -71,6 +71,22 @@ pub enum SynthesisError {
         /// The bound.
         max: usize,
     },
+    /// The audio would have more samples than one synthesis call may produce
+    /// ([`crate::limits::MAX_SAMPLES_PER_SYNTHESIS`]: frames × the voice's hop length).
+    #[error("the utterance would be too long ({samples} samples, at most {max}); split the input")]
+    TooManySamples {
+        /// Predicted samples (frames × hop length).
+        samples: usize,
+        /// The bound.
+        max: usize,
+    },
+    /// The text would make more audio than one call may produce
+    /// ([`crate::limits::MAX_SPOKEN_SECONDS`]).
+    #[error("the text would be spoken for more than {max_seconds} seconds; split it")]
+    SpokenTooLong {
+        /// The bound, in seconds.
+        max_seconds: u32,
+    },
     /// The compute backend failed (a device lost, a read-back refused).
     #[error("the compute backend failed while synthesizing")]
     Backend,

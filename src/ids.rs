@@ -4,7 +4,10 @@
 //! `src/python_run/piper/voice.py`: BOS `^`, then a pad `_` after it and after every phoneme,
 //! then EOS `$`. Phonemes are Unicode codepoints of the NFD phoneme string; a phoneme the voice
 //! does not know is dropped and counted (Piper only logs it; we report it to the caller).
+//! The id count is checked while building, so a long input stops at [`MAX_IDS`] + 1 ids.
 
+use crate::error::SynthesisError;
+use crate::limits::MAX_IDS;
 use std::collections::BTreeMap;
 
 /// Piper's id rules, as data (piper-phonemize `phoneme_ids.hpp`).
@@ -29,9 +32,11 @@ pub struct PhonemeIds {
 /// Builds Piper's id sequence for a phoneme string (e.g. `həlˈoʊ wˈɜːld.`).
 ///
 /// The string is decomposed (NFD) first, as Piper does, so a precomposed `ç` becomes `c` + `̧`.
-pub fn phonemes_to_ids(phonemes: &str, map: &PhonemeIdMap) -> PhonemeIds {
+/// More than [`MAX_IDS`] ids is refused as soon as the count passes it (`len` is then a lower
+/// bound), so neither the input nor the map can make this allocate more than that.
+pub fn phonemes_to_ids(phonemes: &str, map: &PhonemeIdMap) -> Result<PhonemeIds, SynthesisError> {
     use unicode_normalization::UnicodeNormalization;
-    let mut ids = Vec::with_capacity(2 * phonemes.len() + 3);
+    let mut ids = Vec::with_capacity((2 * phonemes.len() + 3).min(MAX_IDS));
     let mut missing = BTreeMap::new();
     let pad: &[i64] = map.get(&PAD).map(Vec::as_slice).unwrap_or(&[]);
     // Appends a symbol's ids (and a pad after it); counts it as missing if unknown.
@@ -47,6 +52,12 @@ pub fn phonemes_to_ids(phonemes: &str, map: &PhonemeIdMap) -> PhonemeIds {
         }
         None => *missing.entry(c).or_insert(0) += 1,
     };
+    let too_many = |ids: &Vec<i64>| {
+        (ids.len() > MAX_IDS).then_some(SynthesisError::TooManyIds {
+            len: ids.len(),
+            max: MAX_IDS,
+        })
+    };
     push(&mut ids, &mut missing, BOS, true);
     for c in phonemes.nfd() {
         if c == BOS || c == EOS || c == PAD {
@@ -55,9 +66,15 @@ pub fn phonemes_to_ids(phonemes: &str, map: &PhonemeIdMap) -> PhonemeIds {
             continue;
         }
         push(&mut ids, &mut missing, c, true);
+        if let Some(e) = too_many(&ids) {
+            return Err(e);
+        }
     }
     push(&mut ids, &mut missing, EOS, false);
-    PhonemeIds { ids, missing }
+    match too_many(&ids) {
+        Some(e) => Err(e),
+        None => Ok(PhonemeIds { ids, missing }),
+    }
 }
 
 /// Parses `--ids 1,0,20,…` style input. Returns `None` on anything but comma-separated integers.
@@ -87,23 +104,39 @@ mod tests {
 
     #[test]
     fn piper_construction_bos_pad_eos() {
-        let p = phonemes_to_ids("həl", &map());
+        let p = phonemes_to_ids("həl", &map()).unwrap();
         assert_eq!(p.ids, vec![1, 0, 20, 0, 59, 0, 24, 0, 2]);
         assert!(p.missing.is_empty());
     }
 
     #[test]
     fn unknown_phonemes_are_dropped_and_counted() {
-        let p = phonemes_to_ids("hxhx", &map());
+        let p = phonemes_to_ids("hxhx", &map()).unwrap();
         assert_eq!(p.ids, vec![1, 0, 20, 0, 20, 0, 2]);
         assert_eq!(p.missing.get(&'x'), Some(&2));
     }
 
     #[test]
     fn reserved_symbols_in_text_are_not_ids() {
-        let p = phonemes_to_ids("h$^_h", &map());
+        let p = phonemes_to_ids("h$^_h", &map()).unwrap();
         assert_eq!(p.ids, vec![1, 0, 20, 0, 20, 0, 2]);
         assert_eq!(p.missing.len(), 3);
+    }
+
+    #[test]
+    fn id_count_is_checked_while_building() {
+        let mut wide = map();
+        wide.insert('h', vec![20; 600]);
+        // Two phonemes of 600 ids each: refused at the second, before the 10,000 others.
+        let long = "h".repeat(10_000);
+        assert!(matches!(
+            phonemes_to_ids(&long, &wide),
+            Err(SynthesisError::TooManyIds { len, max: MAX_IDS }) if len <= 2 * 601 + 2
+        ));
+        // The bound itself: (MAX_IDS - 3) / 2 phonemes fit, one more does not.
+        let fit = (MAX_IDS - 3) / 2;
+        assert!(phonemes_to_ids(&"l".repeat(fit), &map()).is_ok());
+        assert!(phonemes_to_ids(&"l".repeat(fit + 1), &map()).is_err());
     }
 
     #[test]

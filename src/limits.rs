@@ -39,6 +39,8 @@ pub const MAX_TENSOR_NAME_LEN: usize = 128;
 pub const PLAIN_NAME_LEN: RangeInclusive<usize> = 1..=96;
 /// Output sample rates a voice may declare, in Hz.
 pub const SAMPLE_RATE_HZ: RangeInclusive<u32> = 8_000..=96_000;
+/// Most ids one phoneme may map to in `phoneme_id_map` (Piper maps each to exactly one).
+pub const MAX_IDS_PER_PHONEME: usize = 8;
 /// Speakers a voice may declare (multi-speaker voices load only with one, for now).
 pub const SPEAKERS: RangeInclusive<usize> = 1..=4096;
 
@@ -93,8 +95,17 @@ pub const RESBLOCK_DILATION: RangeInclusive<usize> = 1..=64;
 
 /// Most phoneme ids one call accepts (attention is quadratic in this).
 pub const MAX_IDS: usize = 1024;
-/// Most latent frames one call produces (4096 × 256 samples ≈ 47 s at 22.05 kHz).
-pub const MAX_FRAMES: usize = 4096;
+/// Most latent frames one synthesis call (one sentence chunk) produces. A chunk of
+/// [`MAX_PHONEMES_PER_CHUNK`] at `length_scale` 5 needs about 5,000 (measured: 4,885).
+pub const MAX_FRAMES: usize = 8192;
+/// Most output samples one synthesis call produces: frames × hop length, so a voice with larger
+/// upsampling strides cannot multiply the vocoder's work and memory ([`MAX_FRAMES`] frames of
+/// Piper's hop of 256: ≈ 95 s at 22.05 kHz).
+pub const MAX_SAMPLES_PER_SYNTHESIS: usize = MAX_FRAMES * 256;
+/// Most seconds of audio one text call (`Voice::speak_text`, the sum of its sentences) may
+/// produce; refused before the sentence that would pass it is vocoded. A 1,000-character
+/// sentence at `length_scale` 5 is about 3 minutes.
+pub const MAX_SPOKEN_SECONDS: u32 = 600;
 /// `length_scale`: duration multiplier, > 1 is slower.
 pub const LENGTH_SCALE: RangeInclusive<f32> = 0.1..=5.0;
 /// `noise_scale`: prior noise; 0 is deterministic.
@@ -120,6 +131,52 @@ pub const MAX_TEXT_BYTES: usize = MAX_TEXT_CHARS * 4 + 4;
 pub const MAX_ONNX_BYTES: u64 = 1 << 30;
 /// Largest Piper `.onnx.json` the converter reads.
 pub const MAX_PIPER_CONFIG_BYTES: u64 = 1 << 20;
+
+// ---- Files the CLI reads (native) ---------------------------------------------------------
+// Every file is read through [`read_at_most`], so a file that is larger (or endless, or growing)
+// costs at most its bound + 1 bytes before it is refused.
+
+/// Largest `--lexicon` file (CMUdict itself is ~3.6 MB).
+pub const MAX_LEXICON_BYTES: u64 = 16 << 20;
+/// Largest `--ids-file` of `sotto bench` (one utterance of up to [`MAX_IDS`] ids a line).
+pub const MAX_IDS_FILE_BYTES: u64 = 4 << 20;
+
+/// Reads all of `from` if it holds at most `max` bytes; `Ok(None)` if it holds more (reading
+/// stops after `max` + 1 bytes, so an endless source is refused, not buffered).
+pub fn read_at_most(from: impl std::io::Read, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    from.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
+/// What one text call has spoken so far, against [`MAX_SPOKEN_SECONDS`]: charge each sentence
+/// before it is vocoded, so the call stops at the bound instead of producing it all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpokenBudget {
+    left: u64,
+}
+
+impl SpokenBudget {
+    /// [`MAX_SPOKEN_SECONDS`] of audio at `sample_rate` Hz.
+    pub fn new(sample_rate: u32) -> Self {
+        Self {
+            left: u64::from(MAX_SPOKEN_SECONDS) * u64::from(sample_rate),
+        }
+    }
+
+    /// Takes `samples` from the budget, or refuses if fewer are left.
+    pub fn charge(&mut self, samples: usize) -> Result<(), crate::SynthesisError> {
+        let samples = u64::try_from(samples).unwrap_or(u64::MAX);
+        self.left = self
+            .left
+            .checked_sub(samples)
+            .ok_or(crate::SynthesisError::SpokenTooLong {
+                max_seconds: MAX_SPOKEN_SECONDS,
+            })?;
+        Ok(())
+    }
+}
 
 /// An architecture field outside its bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -315,6 +372,33 @@ mod tests {
             assert!(!r.contains(&f32::NAN) && !r.contains(&f32::INFINITY));
             assert!(r.contains(r.start()) && r.contains(r.end()));
         }
+    }
+
+    #[test]
+    fn a_call_stops_at_the_spoken_bound() {
+        let rate = 22_050;
+        let mut b = SpokenBudget::new(rate);
+        let sentence = MAX_SAMPLES_PER_SYNTHESIS;
+        let fit = (MAX_SPOKEN_SECONDS as usize * rate as usize) / sentence;
+        for _ in 0..fit {
+            assert_eq!(b.charge(sentence), Ok(()));
+        }
+        let refused = Err(crate::SynthesisError::SpokenTooLong {
+            max_seconds: MAX_SPOKEN_SECONDS,
+        });
+        assert_eq!(b.charge(sentence), refused);
+        assert_eq!(SpokenBudget::new(rate).charge(usize::MAX), refused);
+    }
+
+    #[test]
+    fn reads_stop_after_the_bound() {
+        let endless = std::io::repeat(7);
+        assert!(read_at_most(endless, 1000).unwrap().is_none());
+        assert_eq!(
+            read_at_most(&[1u8, 2, 3][..], 3).unwrap(),
+            Some(vec![1, 2, 3])
+        );
+        assert_eq!(read_at_most(&[1u8, 2, 3, 4][..], 3).unwrap(), None);
     }
 
     #[test]

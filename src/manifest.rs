@@ -245,8 +245,9 @@ impl Manifest {
         Ok(())
     }
 
-    /// The phoneme map keyed by codepoint; `None` if a key is not exactly one codepoint or an
-    /// id is out of the symbol table.
+    /// The phoneme map keyed by codepoint; `None` if a key is not exactly one codepoint, an
+    /// entry has no ids or more than [`limits::MAX_IDS_PER_PHONEME`], or an id is out of the
+    /// symbol table.
     pub fn phoneme_ids(&self) -> Option<PhonemeIdMap> {
         let n = self.model.n_vocab as i64;
         let mut map = PhonemeIdMap::new();
@@ -255,7 +256,10 @@ impl Manifest {
             let (Some(c), None) = (chars.next(), chars.next()) else {
                 return None;
             };
-            if v.is_empty() || v.iter().any(|&id| !(0..n).contains(&id)) {
+            if v.is_empty()
+                || v.len() > limits::MAX_IDS_PER_PHONEME
+                || v.iter().any(|&id| !(0..n).contains(&id))
+            {
                 return None;
             }
             map.insert(c, v.clone());

@@ -91,16 +91,32 @@ impl Voice {
     /// Loads `manifest.json` and its shards from a directory (native only).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn load_dir(dir: &std::path::Path, device: &Device) -> Result<Self> {
-        let read = |name: &str| {
-            std::fs::read(dir.join(name)).map_err(|_| WeightsError::Unreadable {
-                shard: name.to_string(),
-            })
+        use crate::limits::{MAX_MANIFEST_BYTES, read_at_most};
+        // Each file is read only up to its bound + 1 bytes: a larger, growing or endless file
+        // is then refused by the size check that follows, never buffered whole.
+        let read = |name: &str, max: u64| {
+            std::fs::File::open(dir.join(name))
+                .and_then(|f| read_at_most(f, max))
+                .map_err(|_| WeightsError::Unreadable {
+                    shard: name.to_string(),
+                })
         };
-        let mut loader = VoiceLoader::new(&read("manifest.json")?)?;
-        let files: Vec<String> = loader.shards().iter().map(|s| s.file.clone()).collect();
-        for f in files {
+        let manifest = read("manifest.json", MAX_MANIFEST_BYTES as u64)?
+            .ok_or(manifest::ManifestError::TooLarge)?;
+        let mut loader = VoiceLoader::new(&manifest)?;
+        let shards: Vec<(String, u64)> = loader
+            .shards()
+            .iter()
+            .map(|s| (s.file.clone(), s.size))
+            .collect();
+        for (f, size) in shards {
             // `f` passed `is_plain_name`: no separators, no `..`, so it stays inside `dir`.
-            loader.add_shard(&f, &read(&f)?)?;
+            let bytes = read(&f, size)?.ok_or(WeightsError::SizeMismatch {
+                shard: f.clone(),
+                expected: size,
+                actual: size + 1,
+            })?;
+            loader.add_shard(&f, &bytes)?;
         }
         loader.finish(device)
     }
@@ -154,13 +170,15 @@ impl Voice {
         phonemes: &str,
         opts: &SynthesisOptions,
     ) -> Result<(Audio, BTreeMap<char, usize>)> {
-        let p = ids::phonemes_to_ids(phonemes, &self.phonemes);
+        let p = ids::phonemes_to_ids(phonemes, &self.phonemes)?;
         Ok((self.synthesize_ids(&p.ids, opts).await?, p.missing))
     }
 
     /// Text → audio: validated, normalized and phonemized sentence by sentence
     /// ([`text::phonemize_with`], with `lexicon` overriding built-in pronunciations), each
-    /// sentence synthesized and the audio concatenated.
+    /// sentence synthesized and the audio concatenated. At most
+    /// [`crate::limits::MAX_SPOKEN_SECONDS`] of audio: a sentence that would pass it is refused
+    /// (`SynthesisError::SpokenTooLong`) before it is vocoded.
     pub async fn speak_text(
         &self,
         text: &str,
@@ -168,10 +186,14 @@ impl Voice {
         lexicon: &text::Lexicon,
         opts: &SynthesisOptions,
     ) -> Result<Audio> {
+        let mut budget = crate::limits::SpokenBudget::new(self.manifest.sample_rate);
+        let hop = self.manifest.model.hop_length();
         let mut samples = Vec::new();
         for sentence in text::phonemize_with(text, limits, lexicon)? {
-            let (audio, _missing) = self.speak_phonemes(&sentence.phonemes, opts).await?;
-            samples.extend_from_slice(&audio.samples);
+            let p = ids::phonemes_to_ids(&sentence.phonemes, &self.phonemes)?;
+            let z = self.acoustic_latent(&p.ids, opts).await?;
+            budget.charge(z.dims()[2].saturating_mul(hop))?;
+            samples.extend_from_slice(&self.vocode(z).await?.samples);
         }
         Ok(Audio {
             samples,
@@ -179,8 +201,8 @@ impl Voice {
         })
     }
 
-    /// Phoneme text → ids with this voice's table.
-    pub fn phoneme_ids(&self, phonemes: &str) -> ids::PhonemeIds {
-        ids::phonemes_to_ids(phonemes, &self.phonemes)
+    /// Phoneme text → ids with this voice's table (refused past [`crate::limits::MAX_IDS`]).
+    pub fn phoneme_ids(&self, phonemes: &str) -> Result<ids::PhonemeIds> {
+        Ok(ids::phonemes_to_ids(phonemes, &self.phonemes)?)
     }
 }

@@ -5,6 +5,7 @@
 //! test loads it through the same verified path as a real voice.
 
 use sotto::convert::{Converted, package};
+use sotto::limits::MAX_IDS_PER_PHONEME;
 use sotto::manifest::{FORMAT_VERSION, InferenceDefaults, Manifest, Source};
 use sotto::model::config::VitsConfig;
 use sotto::model::{AcousticModel, Vocoder, parameter_shapes};
@@ -476,6 +477,10 @@ fn hostile_manifests_are_refused() {
         Box::new(|m| m["unexpected"] = 1.into()),
         Box::new(|m| m["phoneme_id_map"]["ab"] = serde_json::json!([4])),
         Box::new(|m| m["phoneme_id_map"]["a"] = serde_json::json!([999])),
+        // One phoneme → many ids (valid digests, a blow-up per phoneme in every call).
+        Box::new(|m| {
+            m["phoneme_id_map"]["a"] = serde_json::json!(vec![4; MAX_IDS_PER_PHONEME + 1])
+        }),
         Box::new(|m| m["inference"]["length_scale"] = 1e9.into()),
     ];
     for (i, f) in cases.iter().enumerate() {
@@ -497,4 +502,41 @@ fn a_refused_shard_can_be_supplied_again() {
         loader.add_shard(f, b).unwrap();
     }
     assert!(loader.finish(&backend::cpu()).is_ok());
+}
+
+/// `Voice::load_dir` reads each file only up to its bound: an endless manifest or shard (here
+/// `/dev/zero`) is refused after its bound + 1 bytes instead of being read until memory runs out.
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_files_in_a_voice_directory_are_refused() {
+    let v = tiny_voice(Dtype::F32);
+    let dir = std::env::temp_dir().join(format!("sotto-endless-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write_voice = || {
+        std::fs::write(dir.join("manifest.json"), v.manifest.to_json()).unwrap();
+        for (f, b) in &v.shards {
+            std::fs::write(dir.join(f), b).unwrap();
+        }
+    };
+    let load_dir = || sotto::Voice::load_dir(&dir, &backend::cpu());
+    write_voice();
+    assert!(load_dir().is_ok());
+
+    let shard = &v.shards[0].0;
+    std::fs::remove_file(dir.join(shard)).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join(shard)).unwrap();
+    assert!(matches!(
+        weights_err(load_dir()),
+        WeightsError::SizeMismatch { actual, expected, .. } if actual == expected + 1
+    ));
+
+    std::fs::remove_file(dir.join(shard)).unwrap();
+    write_voice();
+    std::fs::remove_file(dir.join("manifest.json")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join("manifest.json")).unwrap();
+    assert!(matches!(
+        load_dir(),
+        Err(Error::Manifest(sotto::manifest::ManifestError::TooLarge))
+    ));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

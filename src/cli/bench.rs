@@ -3,7 +3,7 @@
 //! for `benches/native_rtf.py`.
 
 use super::args::BenchArgs;
-use super::{Failure, load, refused};
+use super::{Failure, load, read_file, refused};
 use serde::Serialize;
 use std::time::Instant;
 
@@ -34,8 +34,7 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
     let t0 = Instant::now();
     let voice = load(&a.voice)?;
     let load_s = t0.elapsed().as_secs_f64();
-    let text = std::fs::read_to_string(&a.ids_file)
-        .map_err(|_| Failure("cannot read --ids-file".into()))?;
+    let text = read_file(&a.ids_file, sotto::limits::MAX_IDS_FILE_BYTES, "--ids-file")?;
     let mut opts = voice.default_options();
     opts.noise_scale = 0.0;
     opts.noise_w = 0.0;

@@ -1,7 +1,7 @@
 //! `sotto speak`: text (argument, file or stdin), phonemes or ids → WAV, raw f32 or stdout.
 
 use super::args::{Ids, OptionArgs, Output, SpeakArgs};
-use super::{Failure, load, refused};
+use super::{Failure, load, read_file, refused};
 use sotto::text::{Lexicon, TextLimits};
 use sotto::{Audio, SynthesisOptions, Voice, limits};
 use std::io::{Read, Write};
@@ -90,8 +90,7 @@ pub fn user_lexicon(file: Option<&Path>) -> Result<Lexicon, Failure> {
     let Some(file) = file else {
         return Ok(Lexicon::builtin().clone());
     };
-    let text = std::fs::read_to_string(file)
-        .map_err(|_| Failure("cannot read --lexicon (UTF-8 expected)".into()))?;
+    let text = read_file(file, limits::MAX_LEXICON_BYTES, "--lexicon")?;
     let entries: Vec<(String, String)> = text
         .lines()
         .map(str::trim)

@@ -457,15 +457,10 @@ pub fn convert_files(
     let io = |p: &std::path::Path| ConvertError::Io(name(p));
     // At most `max` bytes are read: a larger file is refused without reading it all.
     let read = |p: &std::path::Path, max: u64| {
-        use std::io::Read;
-        let mut bytes = Vec::new();
         std::fs::File::open(p)
-            .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
-            .map_err(|_| io(p))?;
-        if bytes.len() as u64 > max {
-            return Err(ConvertError::InputTooLarge(name(p)));
-        }
-        Ok(bytes)
+            .and_then(|f| crate::limits::read_at_most(f, max))
+            .map_err(|_| io(p))?
+            .ok_or_else(|| ConvertError::InputTooLarge(name(p)))
     };
     let onnx_bytes = read(onnx_path, crate::limits::MAX_ONNX_BYTES)?;
     let config_bytes = read(config_path, crate::limits::MAX_PIPER_CONFIG_BYTES)?;

@@ -37,7 +37,7 @@ pub use load::parameter_shapes;
 use text_encoder::TextEncoder;
 pub use vocoder::Vocoder;
 
-pub use crate::limits::{MAX_FRAMES, MAX_IDS};
+pub use crate::limits::{MAX_FRAMES, MAX_IDS, MAX_SAMPLES_PER_SYNTHESIS};
 
 /// Knobs of one synthesis, with Piper's names and meanings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,8 +87,9 @@ pub(crate) async fn to_host<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, Sy
 
 /// `generate_path` + matmul in `SynthesizerTrn.infer` amount to repeating each phoneme's
 /// prior statistics for its frames: the phoneme index of every output frame. At least one frame
-/// (`y_lengths = clamp_min(sum, 1)`), at most [`MAX_FRAMES`].
-pub fn frame_index(durations: &[usize]) -> Result<Vec<i64>, SynthesisError> {
+/// (`y_lengths = clamp_min(sum, 1)`), at most [`MAX_FRAMES`] and at most
+/// [`MAX_SAMPLES_PER_SYNTHESIS`] samples once the vocoder multiplies them by `hop_length`.
+pub fn frame_index(durations: &[usize], hop_length: usize) -> Result<Vec<i64>, SynthesisError> {
     let frames = durations
         .iter()
         .try_fold(0usize, |a, &d| a.checked_add(d))
@@ -97,6 +98,13 @@ pub fn frame_index(durations: &[usize]) -> Result<Vec<i64>, SynthesisError> {
         return Err(SynthesisError::TooLong {
             frames,
             max: MAX_FRAMES,
+        });
+    }
+    let samples = frames.max(1).saturating_mul(hop_length);
+    if samples > MAX_SAMPLES_PER_SYNTHESIS {
+        return Err(SynthesisError::TooManySamples {
+            samples,
+            max: MAX_SAMPLES_PER_SYNTHESIS,
         });
     }
     let mut index: Vec<i64> = Vec::with_capacity(frames.max(1));
@@ -204,7 +212,7 @@ impl AcousticModel {
     ) -> Result<Tensor<3>, SynthesisError> {
         let (durations, enc) = self.durations(ids, opts, rng).await?;
         let device = enc.m_p.device();
-        let index = frame_index(&durations)?;
+        let index = frame_index(&durations, self.config.hop_length())?;
         let frames = index.len();
         let idx = Tensor::<1, Int>::from_data(TensorData::new(index, [frames]), &device);
         let m_p = enc.m_p.select(2, idx.clone());
@@ -228,21 +236,36 @@ mod tests {
 
     #[test]
     fn frames_repeat_phonemes_by_duration() {
-        assert_eq!(frame_index(&[2, 0, 1]), Ok(vec![0, 0, 2]));
-        assert_eq!(frame_index(&[0, 0]), Ok(vec![0]));
+        assert_eq!(frame_index(&[2, 0, 1], 256), Ok(vec![0, 0, 2]));
+        assert_eq!(frame_index(&[0, 0], 256), Ok(vec![0]));
+    }
+
+    #[test]
+    fn output_samples_are_bounded_not_only_frames() {
+        // Piper's hop of 256: all MAX_FRAMES frames are allowed.
+        assert!(frame_index(&[MAX_FRAMES], 256).is_ok());
+        // Strides [16, 16, 8] (hop 2048): the same frames would be 8× the audio and work.
+        assert_eq!(
+            frame_index(&[MAX_FRAMES], 2048),
+            Err(SynthesisError::TooManySamples {
+                samples: MAX_FRAMES * 2048,
+                max: MAX_SAMPLES_PER_SYNTHESIS
+            })
+        );
+        assert!(frame_index(&[MAX_SAMPLES_PER_SYNTHESIS / 2048], 2048).is_ok());
     }
 
     #[test]
     fn too_many_frames_are_refused_before_allocating() {
         assert_eq!(
-            frame_index(&[MAX_FRAMES, 1]),
+            frame_index(&[MAX_FRAMES, 1], 256),
             Err(SynthesisError::TooLong {
                 frames: MAX_FRAMES + 1,
                 max: MAX_FRAMES
             })
         );
         assert!(matches!(
-            frame_index(&[usize::MAX, 5]),
+            frame_index(&[usize::MAX, 5], 1),
             Err(SynthesisError::TooLong { .. })
         ));
     }
