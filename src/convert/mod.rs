@@ -37,7 +37,7 @@ pub enum ConvertError {
     /// The Piper JSON config is malformed.
     #[error("the voice config is not valid Piper JSON: {0}")]
     Config(String),
-    /// A float initializer that maps to no parameter.
+    /// A float initializer that maps to no parameter (its name as [`onnx::shown`]).
     #[error("initializer {0} could not be mapped to a model parameter")]
     Unmapped(String),
     /// Two initializers map to one parameter.
@@ -166,7 +166,7 @@ fn map_initializers(graph: &Graph) -> Result<BTreeMap<String, HostTensor>, Conve
             _ => {
                 // Graph constants: scalars and tiny vectors (eps, scale factors, pad values).
                 if init.floats.len() > 16 || init.dims.len() > 1 {
-                    return Err(ConvertError::Unmapped(init.name.clone()));
+                    return Err(ConvertError::Unmapped(onnx::shown(&init.name)));
                 }
             }
         }
@@ -479,4 +479,28 @@ pub fn convert_files(
     let p = out_dir.join("manifest.json");
     std::fs::write(&p, c.manifest.to_json()).map_err(|_| io(&p))?;
     Ok(c.manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onnx::Initializer;
+
+    #[test]
+    fn an_unmapped_initializer_is_named_sanitized() {
+        let graph = Graph {
+            nodes: vec![],
+            initializers: vec![Initializer {
+                name: "w\x1b[2J\r".into(),
+                data_type: 1,
+                dims: vec![2, 2],
+                floats: vec![0.0; 4],
+            }],
+        };
+        let e = map_initializers(&graph).err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("initializer w??2J? could not be mapped to a model parameter")
+        );
+    }
 }

@@ -19,7 +19,7 @@ pub enum OnnxError {
     /// The model has no graph.
     #[error("the ONNX file has no graph")]
     NoGraph,
-    /// Weights stored outside the file, or of an unsupported layout.
+    /// Weights stored outside the file, or of an unsupported layout (the name as [`shown`]).
     #[error("initializer {0} uses external or unsupported storage")]
     UnsupportedTensor(String),
 }
@@ -152,10 +152,34 @@ fn node(n: NodeProto) -> Node {
     }
 }
 
+/// Longest name [`shown`] prints.
+const SHOWN_NAME_CHARS: usize = 80;
+
+/// A name from the file, safe to print: characters outside `[A-Za-z0-9._/:-]` (control
+/// characters and terminal escapes included) become `?`, and it is cut to
+/// [`SHOWN_NAME_CHARS`] characters.
+pub fn shown(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .take(SHOWN_NAME_CHARS)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._/:-".contains(c) {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    if name.chars().count() > SHOWN_NAME_CHARS {
+        out.push_str("...");
+    }
+    out
+}
+
 fn initializer(t: TensorProto) -> Result<Initializer, OnnxError> {
     let name = t.name.unwrap_or_default();
     if t.data_location == Some(1) {
-        return Err(OnnxError::UnsupportedTensor(name));
+        return Err(OnnxError::UnsupportedTensor(shown(&name)));
     }
     let dims = t
         .dims
@@ -177,7 +201,7 @@ fn initializer(t: TensorProto) -> Result<Initializer, OnnxError> {
             None => t.float_data,
         };
         if floats.len() != n {
-            return Err(OnnxError::UnsupportedTensor(name));
+            return Err(OnnxError::UnsupportedTensor(shown(&name)));
         }
     }
     Ok(Initializer {
@@ -251,5 +275,23 @@ mod tests {
             let junk: Vec<u8> = (0..n).map(|i| i.wrapping_mul(37).wrapping_add(n)).collect();
             let _ = parse_model(&junk);
         }
+    }
+
+    #[test]
+    fn names_from_the_file_are_printed_sanitized_and_bounded() {
+        let mut tensor = Vec::new();
+        field_bytes(8, b"\x1b]0;pwned\x07\x1b[2J", &mut tensor);
+        varint(14 << 3, &mut tensor);
+        varint(1, &mut tensor); // EXTERNAL
+        let mut graph = Vec::new();
+        field_bytes(5, &tensor, &mut graph);
+        let mut model = Vec::new();
+        field_bytes(7, &graph, &mut model);
+        let e = parse_model(&model).unwrap_err();
+        let msg = e.to_string();
+        assert!(!msg.chars().any(char::is_control), "{msg:?}");
+        assert_eq!(e, OnnxError::UnsupportedTensor("??0?pwned???2J".into()));
+        let long = shown(&"a".repeat(10_000));
+        assert_eq!(long.len(), SHOWN_NAME_CHARS + 3);
     }
 }
