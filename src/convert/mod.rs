@@ -56,6 +56,9 @@ pub enum ConvertError {
     /// [`crate::limits::MAX_PIPER_CONFIG_BYTES`].
     #[error("{0} is larger than the converter accepts")]
     InputTooLarge(String),
+    /// The ONNX file is not named `VOICE_ID.onnx` with a plain voice id.
+    #[error("the ONNX file name must be VOICE_ID.onnx with a plain voice id")]
+    VoiceFileName,
     /// Reading an input or writing the output failed.
     #[error("cannot read or write {0}")]
     Io(String),
@@ -465,11 +468,7 @@ pub fn convert_files(
         .and_then(|f| f.to_str())
         .and_then(|f| f.strip_suffix(".onnx"))
         .filter(|s| manifest::is_plain_name(s))
-        .ok_or_else(|| {
-            ConvertError::Config(
-                "the ONNX file name must be VOICE_ID.onnx with a plain voice id".into(),
-            )
-        })?;
+        .ok_or(ConvertError::VoiceFileName)?;
     let c = convert(&onnx_bytes, &config_bytes, stem, dtype)?;
     std::fs::create_dir_all(out_dir).map_err(|_| io(out_dir))?;
     for (file, bytes) in &c.shards {
@@ -502,5 +501,18 @@ mod tests {
             e.as_deref(),
             Some("initializer w??2J? could not be mapped to a model parameter")
         );
+    }
+
+    #[test]
+    fn a_bad_onnx_file_name_is_not_reported_as_bad_json() {
+        let dir = std::env::temp_dir().join(format!("sotto-convert-name-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let onnx = dir.join("voice.bin");
+        let json = dir.join("voice.json");
+        std::fs::write(&onnx, b"").unwrap();
+        std::fs::write(&json, b"{}").unwrap();
+        let e = convert_files(&onnx, &json, &dir.join("out"), Dtype::F32).err();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(matches!(e, Some(ConvertError::VoiceFileName)), "{e:?}");
     }
 }
