@@ -17,6 +17,7 @@
 //! deterministic (sorted names, fixed shard split), so converting twice gives identical bytes.
 
 pub mod onnx;
+pub mod wire;
 
 use crate::limits::MAX_SHARD_BYTES;
 use crate::manifest::{self, InferenceDefaults, Manifest, ShardEntry, Source, Stage, TensorEntry};

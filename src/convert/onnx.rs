@@ -3,7 +3,8 @@
 //!
 //! The messages are declared by hand with `prost` (no protoc, only the fields read here; every
 //! other field, nested graphs and tensors in attributes included, is skipped undecoded). Input
-//! is bounded before decoding ([`crate::limits::MAX_ONNX_BYTES`]); prost bounds-checks every
+//! is bounded before decoding ([`crate::limits::MAX_ONNX_BYTES`], and the element count by a
+//! wire pre-scan, [`super::wire`]); prost bounds-checks every
 //! length and limits nesting; anything malformed is an error, never a panic.
 
 use crate::limits::MAX_ONNX_BYTES;
@@ -16,6 +17,9 @@ pub enum OnnxError {
     /// Truncated or invalid protobuf.
     #[error("not a valid ONNX protobuf ({0})")]
     Malformed(&'static str),
+    /// More graph elements than [`super::wire::MAX_ONNX_ITEMS`]: refused before decoding.
+    #[error("the ONNX graph has more elements than the converter accepts")]
+    TooManyItems,
     /// The model has no graph.
     #[error("the ONNX file has no graph")]
     NoGraph,
@@ -122,6 +126,11 @@ pub fn parse_model(bytes: &[u8]) -> Result<Graph, OnnxError> {
     if bytes.len() as u64 > MAX_ONNX_BYTES {
         return Err(OnnxError::Malformed("larger than the converter accepts"));
     }
+    // Bounds what decoding allocates: tiny wire elements can decode to large objects.
+    super::wire::count_items(bytes).map_err(|e| match e {
+        super::wire::ScanError::Malformed => OnnxError::Malformed("invalid protobuf"),
+        super::wire::ScanError::TooManyItems => OnnxError::TooManyItems,
+    })?;
     // prost's message names internal details; the position is not worth a user's time.
     let model = ModelProto::decode(bytes).map_err(|_| OnnxError::Malformed("invalid protobuf"))?;
     let graph = model.graph.ok_or(OnnxError::NoGraph)?;
@@ -293,5 +302,17 @@ mod tests {
         assert_eq!(e, OnnxError::UnsupportedTensor("??0?pwned???2J".into()));
         let long = shown(&"a".repeat(10_000));
         assert_eq!(long.len(), SHOWN_NAME_CHARS + 3);
+    }
+
+    #[test]
+    fn a_flood_of_tiny_elements_is_refused_before_decoding() {
+        // 2-byte empty nodes decode to ~200 bytes each: refused by count, not decoded.
+        let mut graph = Vec::new();
+        for _ in 0..=crate::convert::wire::MAX_ONNX_ITEMS {
+            field_bytes(1, b"", &mut graph);
+        }
+        let mut model = Vec::new();
+        field_bytes(7, &graph, &mut model);
+        assert_eq!(parse_model(&model).unwrap_err(), OnnxError::TooManyItems);
     }
 }
