@@ -34,7 +34,15 @@ impl VoiceLoader {
             )
             .into());
         }
-        let store = TensorStore::expecting(&manifest.shards);
+        // The architecture's parameters (built lazily: nothing is allocated), so the manifest's
+        // tensor list is checked before any shard is decoded.
+        let device = crate::backend::cpu();
+        let mut needs = model::parameter_shapes(&AcousticModel::init(&manifest.model, &device));
+        needs.extend(model::parameter_shapes(&Vocoder::init(
+            &manifest.model,
+            &device,
+        )));
+        let store = TensorStore::expecting(&manifest.shards, &needs)?;
         Ok(Self { manifest, store })
     }
 

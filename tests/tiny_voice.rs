@@ -540,3 +540,39 @@ fn endless_files_in_a_voice_directory_are_refused() {
     ));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 11.3: a tensor the architecture never takes (or takes with another shape) is refused
+/// from the manifest alone, when the loader is created — before any shard is decoded.
+#[test]
+fn unused_or_misshaped_tensors_are_refused_before_any_shard_is_decoded() {
+    let v = tiny_voice(Dtype::F32);
+    let new_err = |m: &Manifest| match VoiceLoader::new(m.to_json().as_bytes()) {
+        Err(Error::Weights(w)) => w,
+        Err(e) => panic!("expected a weights error, got {e}"),
+        Ok(_) => panic!("the loader accepted a manifest the architecture cannot use"),
+    };
+    let mut m = v.manifest.clone();
+    m.shards[0].tensors.push(sotto::manifest::TensorEntry {
+        name: "enc_p.extra".into(),
+        dtype: Dtype::F32,
+        shape: vec![1 << 20, 64],
+    });
+    assert_eq!(
+        new_err(&m),
+        WeightsError::UnexpectedTensor {
+            tensor: "enc_p.extra".into()
+        }
+    );
+    let mut m = v.manifest.clone();
+    let t = &mut m.shards[0].tensors[0];
+    let n: usize = t.shape.iter().product();
+    t.shape = vec![1, n];
+    let name = t.name.clone();
+    assert!(matches!(
+        new_err(&m),
+        WeightsError::WrongShape { tensor, .. } if tensor == name
+    ));
+    let mut m = v.manifest.clone();
+    let dropped = m.shards[0].tensors.remove(0).name;
+    assert_eq!(new_err(&m), WeightsError::MissingTensor { tensor: dropped });
+}

@@ -18,6 +18,7 @@
 //! deterministic (sorted names, fixed shard split), so converting twice gives identical bytes.
 
 pub mod onnx;
+pub mod wire;
 
 use crate::limits::MAX_SHARD_BYTES;
 use crate::manifest::{self, InferenceDefaults, Manifest, ShardEntry, Source, Stage, TensorEntry};
@@ -38,7 +39,7 @@ pub enum ConvertError {
     /// The Piper JSON config is malformed.
     #[error("the voice config is not valid Piper JSON: {0}")]
     Config(String),
-    /// A float initializer that maps to no parameter.
+    /// A float initializer that maps to no parameter (its name as [`onnx::shown`]).
     #[error("initializer {0} could not be mapped to a model parameter")]
     Unmapped(String),
     /// Two initializers map to one parameter.
@@ -57,6 +58,9 @@ pub enum ConvertError {
     /// [`crate::limits::MAX_PIPER_CONFIG_BYTES`].
     #[error("{0} is larger than the converter accepts")]
     InputTooLarge(String),
+    /// The ONNX file is not named `VOICE_ID.onnx` with a plain voice id.
+    #[error("the ONNX file name must be VOICE_ID.onnx with a plain voice id")]
+    VoiceFileName,
     /// Reading an input or writing the output failed.
     #[error("cannot read or write {0}")]
     Io(String),
@@ -175,7 +179,7 @@ fn map_initializers(graph: &Graph) -> Result<BTreeMap<String, HostTensor>, Conve
             _ => {
                 // Graph constants: scalars and tiny vectors (eps, scale factors, pad values).
                 if init.floats.len() > 16 || init.dims.len() > 1 {
-                    return Err(ConvertError::Unmapped(init.name.clone()));
+                    return Err(ConvertError::Unmapped(onnx::shown(&init.name)));
                 }
             }
         }
@@ -469,11 +473,7 @@ pub fn convert_files(
         .and_then(|f| f.to_str())
         .and_then(|f| f.strip_suffix(".onnx"))
         .filter(|s| manifest::is_plain_name(s))
-        .ok_or_else(|| {
-            ConvertError::Config(
-                "the ONNX file name must be VOICE_ID.onnx with a plain voice id".into(),
-            )
-        })?;
+        .ok_or(ConvertError::VoiceFileName)?;
     let c = convert(&onnx_bytes, &config_bytes, stem, dtype)?;
     std::fs::create_dir_all(out_dir).map_err(|_| io(out_dir))?;
     for (file, bytes) in &c.shards {
@@ -483,4 +483,41 @@ pub fn convert_files(
     let p = out_dir.join("manifest.json");
     std::fs::write(&p, c.manifest.to_json()).map_err(|_| io(&p))?;
     Ok(c.manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onnx::Initializer;
+
+    #[test]
+    fn an_unmapped_initializer_is_named_sanitized() {
+        let graph = Graph {
+            nodes: vec![],
+            initializers: vec![Initializer {
+                name: "w\x1b[2J\r".into(),
+                data_type: 1,
+                dims: vec![2, 2],
+                floats: vec![0.0; 4],
+            }],
+        };
+        let e = map_initializers(&graph).err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("initializer w??2J? could not be mapped to a model parameter")
+        );
+    }
+
+    #[test]
+    fn a_bad_onnx_file_name_is_not_reported_as_bad_json() {
+        let dir = std::env::temp_dir().join(format!("sotto-convert-name-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let onnx = dir.join("voice.bin");
+        let json = dir.join("voice.json");
+        std::fs::write(&onnx, b"").unwrap();
+        std::fs::write(&json, b"{}").unwrap();
+        let e = convert_files(&onnx, &json, &dir.join("out"), Dtype::F32).err();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(matches!(e, Some(ConvertError::VoiceFileName)), "{e:?}");
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! The messages are declared by hand with `prost` (no protoc, only the fields read here; every
 //! other field, nested graphs and tensors in attributes included, is skipped undecoded). Input
-//! is bounded before decoding ([`crate::limits::MAX_ONNX_BYTES`]); prost bounds-checks every
+//! is bounded before decoding ([`crate::limits::MAX_ONNX_BYTES`], and the element count by a
+//! wire pre-scan, [`super::wire`]); prost bounds-checks every
 //! length and limits nesting; anything malformed is an error, never a panic.
 
 use crate::limits::MAX_ONNX_BYTES;
@@ -16,10 +17,13 @@ pub enum OnnxError {
     /// Truncated or invalid protobuf.
     #[error("not a valid ONNX protobuf ({0})")]
     Malformed(&'static str),
+    /// More graph elements than [`super::wire::MAX_ONNX_ITEMS`]: refused before decoding.
+    #[error("the ONNX graph has more elements than the converter accepts")]
+    TooManyItems,
     /// The model has no graph.
     #[error("the ONNX file has no graph")]
     NoGraph,
-    /// Weights stored outside the file, or of an unsupported layout.
+    /// Weights stored outside the file, or of an unsupported layout (the name as [`shown`]).
     #[error("initializer {0} uses external or unsupported storage")]
     UnsupportedTensor(String),
 }
@@ -122,6 +126,11 @@ pub fn parse_model(bytes: &[u8]) -> Result<Graph, OnnxError> {
     if bytes.len() as u64 > MAX_ONNX_BYTES {
         return Err(OnnxError::Malformed("larger than the converter accepts"));
     }
+    // Bounds what decoding allocates: tiny wire elements can decode to large objects.
+    super::wire::count_items(bytes).map_err(|e| match e {
+        super::wire::ScanError::Malformed => OnnxError::Malformed("invalid protobuf"),
+        super::wire::ScanError::TooManyItems => OnnxError::TooManyItems,
+    })?;
     // prost's message names internal details; the position is not worth a user's time.
     let model = ModelProto::decode(bytes).map_err(|_| OnnxError::Malformed("invalid protobuf"))?;
     let graph = model.graph.ok_or(OnnxError::NoGraph)?;
@@ -152,10 +161,34 @@ fn node(n: NodeProto) -> Node {
     }
 }
 
+/// Longest name [`shown`] prints.
+const SHOWN_NAME_CHARS: usize = 80;
+
+/// A name from the file, safe to print: characters outside `[A-Za-z0-9._/:-]` (control
+/// characters and terminal escapes included) become `?`, and it is cut to
+/// [`SHOWN_NAME_CHARS`] characters.
+pub fn shown(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .take(SHOWN_NAME_CHARS)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._/:-".contains(c) {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    if name.chars().count() > SHOWN_NAME_CHARS {
+        out.push_str("...");
+    }
+    out
+}
+
 fn initializer(t: TensorProto) -> Result<Initializer, OnnxError> {
     let name = t.name.unwrap_or_default();
     if t.data_location == Some(1) {
-        return Err(OnnxError::UnsupportedTensor(name));
+        return Err(OnnxError::UnsupportedTensor(shown(&name)));
     }
     let dims = t
         .dims
@@ -177,7 +210,7 @@ fn initializer(t: TensorProto) -> Result<Initializer, OnnxError> {
             None => t.float_data,
         };
         if floats.len() != n {
-            return Err(OnnxError::UnsupportedTensor(name));
+            return Err(OnnxError::UnsupportedTensor(shown(&name)));
         }
     }
     Ok(Initializer {
@@ -251,5 +284,35 @@ mod tests {
             let junk: Vec<u8> = (0..n).map(|i| i.wrapping_mul(37).wrapping_add(n)).collect();
             let _ = parse_model(&junk);
         }
+    }
+
+    #[test]
+    fn names_from_the_file_are_printed_sanitized_and_bounded() {
+        let mut tensor = Vec::new();
+        field_bytes(8, b"\x1b]0;pwned\x07\x1b[2J", &mut tensor);
+        varint(14 << 3, &mut tensor);
+        varint(1, &mut tensor); // EXTERNAL
+        let mut graph = Vec::new();
+        field_bytes(5, &tensor, &mut graph);
+        let mut model = Vec::new();
+        field_bytes(7, &graph, &mut model);
+        let e = parse_model(&model).unwrap_err();
+        let msg = e.to_string();
+        assert!(!msg.chars().any(char::is_control), "{msg:?}");
+        assert_eq!(e, OnnxError::UnsupportedTensor("??0?pwned???2J".into()));
+        let long = shown(&"a".repeat(10_000));
+        assert_eq!(long.len(), SHOWN_NAME_CHARS + 3);
+    }
+
+    #[test]
+    fn a_flood_of_tiny_elements_is_refused_before_decoding() {
+        // 2-byte empty nodes decode to ~200 bytes each: refused by count, not decoded.
+        let mut graph = Vec::new();
+        for _ in 0..=crate::convert::wire::MAX_ONNX_ITEMS {
+            field_bytes(1, b"", &mut graph);
+        }
+        let mut model = Vec::new();
+        field_bytes(7, &graph, &mut model);
+        assert_eq!(parse_model(&model).unwrap_err(), OnnxError::TooManyItems);
     }
 }

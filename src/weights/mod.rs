@@ -3,8 +3,10 @@
 //!
 //! Order of trust (one place, as the style guide asks): a shard's byte size and SHA-256 are
 //! checked against the manifest *before* a byte of it is parsed; the parsed header must list
-//! exactly the tensors the manifest declares for that shard; shapes are then checked against
-//! the architecture when the model takes each tensor ([`TensorStore::take_host`], called by
+//! exactly the tensors the manifest declares for that shard, and the manifest's list was
+//! checked against the architecture's names and shapes when the store was created
+//! ([`TensorStore::expecting`]), so nothing unused is ever decoded; shapes are checked again
+//! when the model takes each tensor ([`TensorStore::take_host`], called by
 //! [`crate::model::load`] for every parameter), and nothing may be left over
 //! ([`TensorStore::finish`]).
 
@@ -143,12 +145,48 @@ pub struct TensorStore {
 }
 
 impl TensorStore {
-    /// A store expecting the manifest's shards.
-    pub fn expecting(shards: &[ShardEntry]) -> Self {
-        Self {
+    /// A store expecting the manifest's shards, whose tensor lists must hold exactly `needs`
+    /// (upstream name, shape: what the architecture takes, [`crate::model::parameter_shapes`]).
+    /// Checked here, before any shard arrives, so a tensor the model would never use is refused
+    /// before a byte of it is decoded; [`Self::take_host`] and [`Self::finish`] check again.
+    pub fn expecting(
+        shards: &[ShardEntry],
+        needs: &[(String, Vec<usize>)],
+    ) -> Result<Self, WeightsError> {
+        let needs: BTreeMap<&str, &[usize]> = needs
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.as_slice()))
+            .collect();
+        let mut listed = BTreeMap::new();
+        for t in shards.iter().flat_map(|s| &s.tensors) {
+            let expected =
+                needs
+                    .get(t.name.as_str())
+                    .ok_or_else(|| WeightsError::UnexpectedTensor {
+                        tensor: t.name.clone(),
+                    })?;
+            if *expected != t.shape.as_slice() {
+                return Err(WeightsError::WrongShape {
+                    tensor: t.name.clone(),
+                    expected: expected.to_vec(),
+                    actual: t.shape.clone(),
+                });
+            }
+            if listed.insert(t.name.as_str(), ()).is_some() {
+                return Err(WeightsError::DuplicateTensor {
+                    tensor: t.name.clone(),
+                });
+            }
+        }
+        if let Some(missing) = needs.keys().find(|n| !listed.contains_key(*n)) {
+            return Err(WeightsError::MissingTensor {
+                tensor: missing.to_string(),
+            });
+        }
+        Ok(Self {
             tensors: BTreeMap::new(),
             pending: shards.iter().map(|s| (s.file.clone(), ())).collect(),
-        }
+        })
     }
 
     /// Verifies (size, digest), parses (strict safetensors), cross-checks against the manifest,
