@@ -129,6 +129,10 @@ pub const MAX_TEXT_BYTES: usize = MAX_TEXT_CHARS * 4 + 4;
 
 /// Largest ONNX file the converter reads (Piper's high voices are ~115 MB).
 pub const MAX_ONNX_BYTES: u64 = 1 << 30;
+/// Most decoded elements accepted: 20× a Piper voice (en_US-joe-medium has 12,401); each
+/// element costs at most a few hundred bytes decoded, so decoding stays under ~50 MB beyond
+/// the tensor data.
+pub const MAX_ONNX_ITEMS: usize = 250_000;
 /// Largest Piper `.onnx.json` the converter reads.
 pub const MAX_PIPER_CONFIG_BYTES: u64 = 1 << 20;
 

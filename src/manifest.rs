@@ -36,6 +36,9 @@ pub enum ManifestError {
     /// Larger than [`MAX_MANIFEST_BYTES`].
     #[error("manifest is too large")]
     TooLarge,
+    /// The manifest file could not be read (native loading; its path is never named).
+    #[error("manifest.json cannot be read")]
+    Unreadable,
     /// Not JSON of the manifest's form (the parser's position is kept, not its message).
     #[error("manifest is not valid JSON of the expected form (line {line}, column {column})")]
     Malformed {

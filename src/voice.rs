@@ -103,13 +103,10 @@ impl Voice {
         // Each file is read only up to its bound + 1 bytes: a larger, growing or endless file
         // is then refused by the size check that follows, never buffered whole.
         let read = |name: &str, max: u64| {
-            std::fs::File::open(dir.join(name))
-                .and_then(|f| read_at_most(f, max))
-                .map_err(|_| WeightsError::Unreadable {
-                    shard: name.to_string(),
-                })
+            std::fs::File::open(dir.join(name)).and_then(|f| read_at_most(f, max))
         };
-        let manifest = read("manifest.json", MAX_MANIFEST_BYTES as u64)?
+        let manifest = read("manifest.json", MAX_MANIFEST_BYTES as u64)
+            .map_err(|_| manifest::ManifestError::Unreadable)?
             .ok_or(manifest::ManifestError::TooLarge)?;
         let mut loader = VoiceLoader::new(&manifest)?;
         let shards: Vec<(String, u64)> = loader
@@ -119,11 +116,13 @@ impl Voice {
             .collect();
         for (f, size) in shards {
             // `f` passed `is_plain_name`: no separators, no `..`, so it stays inside `dir`.
-            let bytes = read(&f, size)?.ok_or(WeightsError::SizeMismatch {
-                shard: f.clone(),
-                expected: size,
-                actual: size + 1,
-            })?;
+            let bytes = read(&f, size)
+                .map_err(|_| WeightsError::Unreadable { shard: f.clone() })?
+                .ok_or(WeightsError::SizeMismatch {
+                    shard: f.clone(),
+                    expected: size,
+                    actual: size + 1,
+                })?;
             loader.add_shard(&f, &bytes)?;
         }
         loader.finish(device)

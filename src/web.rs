@@ -238,13 +238,8 @@ impl Lexicon {
     /// The `--lexicon` file format: one `word<TAB>phonemes` (or `word phonemes`) per line,
     /// phonemes in Piper/espeak IPA; blank lines and lines starting with `#` are skipped.
     pub fn parse(text: &str) -> Result<Lexicon, JsError> {
-        // Same rules as `user_lexicon` in main.rs (the parser belongs in crate::text).
-        let entries = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| l.split_once(char::is_whitespace).unwrap_or((l, "")));
-        Self::build(entries)
+        let inner = crate::text::Lexicon::from_file_text(text).map_err(js_err)?;
+        Ok(Lexicon { inner })
     }
 
     /// `[[word, phonemes], ...]` as JSON.

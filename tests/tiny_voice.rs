@@ -576,3 +576,18 @@ fn unused_or_misshaped_tensors_are_refused_before_any_shard_is_decoded() {
     let dropped = m.shards[0].tensors.remove(0).name;
     assert_eq!(new_err(&m), WeightsError::MissingTensor { tensor: dropped });
 }
+
+/// Issue 11.9: a voice directory without `manifest.json` is reported as a missing manifest,
+/// not as a shard, and the message names no path.
+#[test]
+fn a_missing_manifest_is_reported_as_the_manifest() {
+    let dir = std::env::temp_dir().join(format!("sotto-no-manifest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let err = sotto::Voice::load_dir(&dir, &backend::cpu()).unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Manifest(sotto::manifest::ManifestError::Unreadable)
+    ));
+    assert!(!err.to_string().contains(&*dir.to_string_lossy()));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

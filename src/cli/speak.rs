@@ -91,14 +91,5 @@ pub fn user_lexicon(file: Option<&Path>) -> Result<Lexicon, Failure> {
         return Ok(Lexicon::builtin().clone());
     };
     let text = read_file(file, limits::MAX_LEXICON_BYTES, "--lexicon")?;
-    let entries: Vec<(String, String)> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let (w, p) = l.split_once(char::is_whitespace).unwrap_or((l, ""));
-            (w.to_string(), p.trim().to_string())
-        })
-        .collect();
-    Lexicon::with_overrides(entries).map_err(refused)
+    Lexicon::from_file_text(&text).map_err(refused)
 }

@@ -11,10 +11,7 @@
 //! Only the fields the reader decodes are looked into; every other field is stepped over.
 //! Wire format: <https://protobuf.dev/programming-guides/encoding/>.
 
-/// Most decoded elements accepted: 20× a Piper voice (en_US-joe-medium has 12,401); each
-/// element costs at most a few hundred bytes decoded, so decoding stays under ~50 MB beyond
-/// the tensor data.
-pub const MAX_ONNX_ITEMS: usize = 250_000;
+pub use crate::limits::MAX_ONNX_ITEMS;
 
 /// Why a pre-scan stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -54,6 +54,19 @@ impl Lexicon {
         BUILTIN.get_or_init(Lexicon::default)
     }
 
+    /// A lexicon overridden by the text of a lexicon file (the CLI's `--lexicon`, the JS
+    /// `setLexicon`): one `word<TAB>phonemes` (or `word phonemes`) per line, phonemes in
+    /// Piper/espeak IPA; blank lines and lines starting with `#` are skipped. Entries are
+    /// validated as by [`Lexicon::with_overrides`].
+    pub fn from_file_text(text: &str) -> Result<Lexicon, TextError> {
+        Lexicon::with_overrides(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(|l| l.split_once(char::is_whitespace).unwrap_or((l, ""))),
+        )
+    }
+
     /// A lexicon whose entries `(word, phonemes)` override the built-in ones.
     /// Words are matched case-insensitively; `phonemes` is used verbatim
     /// (Piper/espeak-style IPA, stress marks before the stressed vowel).
@@ -153,5 +166,9 @@ mod tests {
         );
         assert!(Lexicon::with_overrides([("a b", "x")]).is_err());
         assert!(Lexicon::with_overrides([("ok", "")]).is_err());
+        let l =
+            Lexicon::from_file_text("# comment\n\nSotto\tsˈɑːɾoʊ\n  Gif  ɡˈɪf \n").expect("valid");
+        assert_eq!(l.override_count(), 2);
+        assert!(Lexicon::from_file_text("lonely\n").is_err());
     }
 }
