@@ -106,12 +106,13 @@ test('Vite: dev server synthesizes', async () => {
   await symlink(VOICE_DIR, join(app, 'public/models/en_US-joe-medium'));
   const port = await freePort();
   const vite = spawn(process.execPath, [join(app, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port',
-    String(port), '--strictPort'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+    String(port), '--strictPort'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
   let out = '';
   vite.stdout.on('data', (d) => { out += d; });
   vite.stderr.on('data', (d) => { out += d; });
   try {
-    await waitFor(() => out.includes(`127.0.0.1:${port}`), 60_000, () => `Vite dev: the server did not start:\n${out}`);
+    // Ready when it answers over HTTP (its banner may be coloured or worded differently).
+    await waitForHttp(`http://127.0.0.1:${port}/`, 60_000, () => `Vite dev: the server did not start:\n${out}`);
     await runApp('Vite dev', `http://127.0.0.1:${port}/`);
   } finally {
     vite.kill();
@@ -133,10 +134,13 @@ function freePort() {
   });
 }
 
-async function waitFor(cond, ms, message) {
+async function waitForHttp(url, ms, message) {
   const end = Date.now() + ms;
-  while (!cond()) {
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch { /* not listening yet */ }
     if (Date.now() > end) throw new Error(message());
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
