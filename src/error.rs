@@ -90,6 +90,17 @@ pub enum SynthesisError {
         /// The bound, in seconds.
         max_seconds: u32,
     },
+    /// A window of frames outside the prepared sentence, or empty
+    /// (`Voice::synthesize_frames`).
+    #[error("frames {start}..{end} are not a window of a sentence of {frames} frames")]
+    WindowOutOfRange {
+        /// First frame asked for.
+        start: usize,
+        /// One past the last frame asked for.
+        end: usize,
+        /// Frames in the sentence.
+        frames: usize,
+    },
     /// The compute backend failed (a device lost, a read-back refused).
     #[error("the compute backend failed while synthesizing")]
     Backend,

@@ -41,6 +41,6 @@ pub use audio::Audio;
 pub use burn::tensor::Device;
 pub use error::{Error, Result, SynthesisError};
 pub use manifest::{Manifest, stage_of};
-pub use model::SynthesisOptions;
+pub use model::{Prepared, SynthesisOptions};
 pub use stream::{Chunk, Stream, WordTiming};
 pub use voice::{Voice, VoiceLoader};

@@ -102,6 +102,12 @@ pub const MAX_FRAMES: usize = 8192;
 /// upsampling strides cannot multiply the vocoder's work and memory ([`MAX_FRAMES`] frames of
 /// Piper's hop of 256: ≈ 95 s at 22.05 kHz).
 pub const MAX_SAMPLES_PER_SYNTHESIS: usize = MAX_FRAMES * 256;
+/// Latent frames in the first window of a sentence (windowed synthesis,
+/// `Voice::windows`): small, so the first audio comes early.
+pub const FIRST_WINDOW_FRAMES: usize = 32;
+/// Latent frames in each later window: the flow and vocoder's memory is set by this (plus the
+/// halos), not by the sentence.
+pub const WINDOW_FRAMES: usize = 128;
 /// Most seconds of audio one text call (`Voice::speak_text`, the sum of its sentences) may
 /// produce; refused before the sentence that would pass it is vocoded. A 1,000-character
 /// sentence at `length_scale` 5 is about 3 minutes.

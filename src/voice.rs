@@ -1,14 +1,16 @@
 //! A voice: [`VoiceLoader`] collects the manifest and shards (each verified on arrival, see
 //! [`crate::weights`]), [`Voice`] holds both stages on one device and speaks.
 
+use crate::error::SynthesisError;
 use crate::ids::{self, PhonemeIdMap};
 use crate::manifest::{self, Manifest, ShardEntry};
-use crate::model::{self, AcousticModel, SynthesisOptions, Vocoder};
+use crate::model::window::{self, Halo};
+use crate::model::{self, AcousticModel, Prepared, SynthesisOptions, Vocoder};
 use crate::weights::{TensorStore, WeightsError};
 use crate::{Audio, Device, Result, rng, text};
+use burn::tensor::Tensor;
 use std::collections::BTreeMap;
-
-pub(crate) mod window_shim;
+use std::ops::Range;
 
 /// A loaded voice: both stages on one device, plus its phoneme table.
 #[derive(Debug, Clone)]
@@ -147,30 +149,107 @@ impl Voice {
         }
     }
 
-    /// Phoneme ids → audio.
+    /// Phoneme ids → audio: [`Self::prepare`], then [`Self::synthesize_frames`] over
+    /// [`Self::windows`], concatenated. Equal to [`Self::acoustic_latent`] + [`Self::vocode`]
+    /// up to float rounding, with memory set by the window instead of the sentence.
     pub async fn synthesize_ids(&self, ids: &[i64], opts: &SynthesisOptions) -> Result<Audio> {
-        let z = self.acoustic_latent(ids, opts).await?;
-        self.vocode(z).await
+        let p = self.prepare(ids, opts).await?;
+        let samples = self.synthesize_prepared(&p).await?;
+        Ok(Audio {
+            samples,
+            sample_rate: self.manifest.sample_rate,
+        })
     }
 
-    /// Stage 1 alone: phoneme ids → latent frames `[1, inter, frames]` (still on the device).
-    pub async fn acoustic_latent(
+    /// Every window of a prepared sentence, concatenated.
+    async fn synthesize_prepared(&self, p: &Prepared) -> Result<Vec<f32>> {
+        let hop = self.manifest.model.hop_length();
+        let mut samples = Vec::with_capacity(p.frames.saturating_mul(hop));
+        for w in self.windows(p) {
+            samples.extend_from_slice(&self.synthesize_frames(p, w).await?);
+        }
+        Ok(samples)
+    }
+
+    /// Once per sentence: text encoder, duration predictor, expansion to frames and the prior
+    /// noise (seeded by `opts.seed`). The flow and vocoder then run per window.
+    pub async fn prepare(&self, ids: &[i64], opts: &SynthesisOptions) -> Result<Prepared> {
+        let mut rng = rng::Normal::new(opts.seed);
+        Ok(self.acoustic.prepare(ids, opts, &mut rng).await?)
+    }
+
+    /// The windows a prepared sentence is synthesized in: consecutive frame ranges covering
+    /// `0..p.frames`, a first one of [`crate::limits::FIRST_WINDOW_FRAMES`] (early first audio),
+    /// then [`crate::limits::WINDOW_FRAMES`] each.
+    pub fn windows(&self, p: &Prepared) -> Vec<Range<usize>> {
+        use crate::limits::{FIRST_WINDOW_FRAMES, WINDOW_FRAMES};
+        window::plan(p.frames, FIRST_WINDOW_FRAMES, WINDOW_FRAMES)
+    }
+
+    /// The halos this voice's windows get: its flow's and vocoder's receptive fields.
+    pub fn halo(&self) -> Halo {
+        Halo::of(&self.manifest.model)
+    }
+
+    /// The audio of frames `frames` of a prepared sentence: exactly `frames.len() × hop` samples,
+    /// equal (up to float rounding) to that slice of whole-sentence synthesis. `frames` must be a
+    /// non-empty range inside `0..p.frames`.
+    pub async fn synthesize_frames(&self, p: &Prepared, frames: Range<usize>) -> Result<Vec<f32>> {
+        self.synthesize_frames_with(p, frames, self.halo()).await
+    }
+
+    /// [`Self::synthesize_frames`] with explicit halos. Halos below [`Self::halo`] give audio that
+    /// differs near window edges (tests use this to show the halo matters); larger ones only
+    /// cost time.
+    pub async fn synthesize_frames_with(
         &self,
-        ids: &[i64],
-        opts: &SynthesisOptions,
-    ) -> Result<burn::tensor::Tensor<3>> {
+        p: &Prepared,
+        frames: Range<usize>,
+        halo: Halo,
+    ) -> Result<Vec<f32>> {
+        if frames.is_empty() || frames.end > p.frames {
+            return Err(SynthesisError::WindowOutOfRange {
+                start: frames.start,
+                end: frames.end,
+                frames: p.frames,
+            }
+            .into());
+        }
+        let hop = self.manifest.model.hop_length();
+        let s = window::spans(&frames, p.frames, halo);
+        let z = self.acoustic.reverse_flow(p, s.flow.clone());
+        let z = z.narrow(2, s.vocoder.start - s.flow.start, s.vocoder.len());
+        let wav = self
+            .wave(z)
+            .narrow(
+                2,
+                (frames.start - s.vocoder.start) * hop,
+                frames.len() * hop,
+            )
+            .reshape([-1]);
+        Ok(model::to_host::<1>(wav).await?)
+    }
+
+    /// Stage 1 alone, whole sentence: phoneme ids → latent frames `[1, inter, frames]` (still on
+    /// the device). With [`Self::vocode`], the unwindowed reference.
+    pub async fn acoustic_latent(&self, ids: &[i64], opts: &SynthesisOptions) -> Result<Tensor<3>> {
         let mut rng = rng::Normal::new(opts.seed);
         Ok(self.acoustic.latent(ids, opts, &mut rng).await?)
     }
 
-    /// Stage 2 alone: latent frames → audio.
-    pub async fn vocode(&self, z: burn::tensor::Tensor<3>) -> Result<Audio> {
-        let wav = self.vocoder.forward(z).reshape([-1]);
+    /// Stage 2 alone, whole sentence: latent frames → audio.
+    pub async fn vocode(&self, z: Tensor<3>) -> Result<Audio> {
+        let wav = self.wave(z).reshape([-1]);
         let samples = model::to_host::<1>(wav).await?;
         Ok(Audio {
             samples,
             sample_rate: self.manifest.sample_rate,
         })
+    }
+
+    /// The one place the vocoder runs: `[1, inter, t] -> [1, 1, t × hop]`.
+    fn wave(&self, z: Tensor<3>) -> Tensor<3> {
+        self.vocoder.forward(z)
     }
 
     /// Piper phoneme text (e.g. `həlˈoʊ wˈɜːld.`) → audio, plus phonemes the voice lacks.

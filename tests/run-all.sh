@@ -29,6 +29,9 @@ voice=voices/en_US-joe-medium
 src=voices/.src/en_US-joe-medium
 
 cargo test --release --locked
+# Windowed synthesis against whole-sentence synthesis on the real voice (ignored by a plain
+# `cargo test`: it needs the fetched voice, and fails if it is missing).
+SOTTO_VOICE_DIR="$voice" cargo test --release --locked --test windowed -- --ignored
 
 # Parity with onnxruntime (references computed live).
 $py tests/parity.py "$sotto" "$voice" "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json"

@@ -146,6 +146,12 @@ pub struct BenchArgs {
     /// Timed runs per line (after one warm-up).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub runs: usize,
+    /// Frames per window (windowed synthesis; default: the library's `WINDOW_FRAMES`).
+    #[arg(long, value_name = "FRAMES")]
+    pub window: Option<usize>,
+    /// Frames in the first window (default: the library's `FIRST_WINDOW_FRAMES`).
+    #[arg(long, value_name = "FRAMES")]
+    pub first_window: Option<usize>,
 }
 
 /// Where `speak` writes.

@@ -1,6 +1,6 @@
 //! `sotto bench`: times loading a voice, then each id line of a file (one warm-up, then
-//! `--runs` timed runs, the acoustic stage timed on its own too), and prints one JSON object
-//! for `benches/native_rtf.py`.
+//! `--runs` timed runs of windowed synthesis: the once-per-sentence stage and the first window
+//! timed on their own too), and prints one JSON object for `benches/native_rtf.py`.
 
 use super::args::BenchArgs;
 use super::{Failure, load, read_file, refused};
@@ -23,10 +23,27 @@ struct Utterance {
     ids: usize,
     /// Seconds of audio produced.
     audio_s: f64,
-    /// Seconds per run, both stages.
+    /// Seconds per run, whole synthesis (every window).
     synth_s: Vec<f64>,
-    /// Seconds per run, acoustic stage alone.
+    /// Seconds per run until the sentence is prepared (text encoder, durations, prior).
     acoustic_s: Vec<f64>,
+    /// Seconds per run until the first window's samples are on the host (first audio).
+    first_s: Vec<f64>,
+    /// CPU seconds of the synthesizing thread per run, whole synthesis (Linux; empty elsewhere).
+    /// Wall time on a shared machine counts other people's work; this does not.
+    synth_cpu_s: Vec<f64>,
+    /// CPU seconds per run until the first window's samples are on the host.
+    first_cpu_s: Vec<f64>,
+    /// Windows per run.
+    windows: usize,
+}
+
+/// This thread's CPU time in seconds (`/proc/thread-self/schedstat`, nanoseconds on the CPU),
+/// or `None` where there is no such file.
+fn thread_cpu_s() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e9)
 }
 
 /// Runs `sotto bench`.
@@ -50,23 +67,48 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
                 n + 1
             ))
         })?;
+        let plan = |p: &sotto::Prepared| {
+            sotto::model::window::plan(
+                p.frames,
+                a.first_window.unwrap_or(sotto::limits::FIRST_WINDOW_FRAMES),
+                a.window.unwrap_or(sotto::limits::WINDOW_FRAMES),
+            )
+        };
         // Warm-up run, then timed runs.
         let audio = pollster::block_on(voice.synthesize_ids(&ids, &opts)).map_err(refused)?;
-        let (mut synth_s, mut acoustic_s) = (vec![], vec![]);
+        let (mut synth_s, mut acoustic_s, mut first_s, mut windows) = (vec![], vec![], vec![], 0);
+        let (mut synth_cpu_s, mut first_cpu_s) = (vec![], vec![]);
         for _ in 0..a.runs {
             let t = Instant::now();
-            let z = pollster::block_on(voice.acoustic_latent(&ids, &opts)).map_err(refused)?;
-            // Force the acoustic stage to finish before timing the vocoder.
-            let _ = z.to_data();
+            let c0 = thread_cpu_s();
+            let cpu = |out: &mut Vec<f64>| {
+                if let (Some(c0), Some(c1)) = (c0, thread_cpu_s()) {
+                    out.push(c1 - c0);
+                }
+            };
+            let p = pollster::block_on(voice.prepare(&ids, &opts)).map_err(refused)?;
             acoustic_s.push(t.elapsed().as_secs_f64());
-            pollster::block_on(voice.vocode(z)).map_err(refused)?;
+            let ws = plan(&p);
+            windows = ws.len();
+            for (i, w) in ws.into_iter().enumerate() {
+                pollster::block_on(voice.synthesize_frames(&p, w)).map_err(refused)?;
+                if i == 0 {
+                    first_s.push(t.elapsed().as_secs_f64());
+                    cpu(&mut first_cpu_s);
+                }
+            }
             synth_s.push(t.elapsed().as_secs_f64());
+            cpu(&mut synth_cpu_s);
         }
         utterances.push(Utterance {
             ids: ids.len(),
             audio_s: audio.duration_secs(),
             synth_s,
             acoustic_s,
+            first_s,
+            synth_cpu_s,
+            first_cpu_s,
+            windows,
         });
     }
     let report = Report { load_s, utterances };

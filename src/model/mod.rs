@@ -24,6 +24,7 @@ pub mod names;
 pub mod spline;
 pub mod text_encoder;
 pub mod vocoder;
+pub mod window;
 
 use crate::error::SynthesisError;
 use crate::rng::Normal;
@@ -36,9 +37,6 @@ use flow::Flow;
 pub use load::parameter_shapes;
 use text_encoder::TextEncoder;
 pub use vocoder::Vocoder;
-
-/// A sentence ready to be synthesized window by window (temporary until `h/window` merges).
-pub use crate::voice::window_shim::Prepared;
 
 pub use crate::limits::{MAX_FRAMES, MAX_IDS, MAX_SAMPLES_PER_SYNTHESIS};
 
@@ -206,13 +204,15 @@ impl AcousticModel {
         Ok((durations, enc))
     }
 
-    /// Phoneme ids → latent `z: [1, inter, frames]`.
-    pub async fn latent(
+    /// Phoneme ids → everything the flow and vocoder need, once per sentence: text encoder,
+    /// duration predictor, expansion to frames and the prior sample `z_p` with its noise (drawn
+    /// for the whole sentence, after the duration noise, so any windowing gives the same audio).
+    pub async fn prepare(
         &self,
         ids: &[i64],
         opts: &SynthesisOptions,
         rng: &mut Normal,
-    ) -> Result<Tensor<3>, SynthesisError> {
+    ) -> Result<Prepared, SynthesisError> {
         let (durations, enc) = self.durations(ids, opts, rng).await?;
         let device = enc.m_p.device();
         let index = frame_index(&durations, self.config.hop_length())?;
@@ -229,8 +229,46 @@ impl AcousticModel {
             );
             z_p = z_p + eps * logs_p.exp();
         }
-        Ok(self.flow.reverse(z_p))
+        Ok(Prepared {
+            durations,
+            frames,
+            z_p,
+        })
     }
+
+    /// The flow (reverse) over frames `span` of a prepared sentence: `[1, inter, span.len()]`.
+    /// The one place the flow runs; `span` is clipped to the sentence by the caller.
+    pub fn reverse_flow(&self, p: &Prepared, span: std::ops::Range<usize>) -> Tensor<3> {
+        let z_p = if span == (0..p.frames) {
+            p.z_p.clone()
+        } else {
+            p.z_p.clone().narrow(2, span.start, span.len())
+        };
+        self.flow.reverse(z_p)
+    }
+
+    /// Phoneme ids → latent `z: [1, inter, frames]` (the whole sentence at once: the reference
+    /// windowed synthesis is tested against).
+    pub async fn latent(
+        &self,
+        ids: &[i64],
+        opts: &SynthesisOptions,
+        rng: &mut Normal,
+    ) -> Result<Tensor<3>, SynthesisError> {
+        let p = self.prepare(ids, opts, rng).await?;
+        Ok(self.reverse_flow(&p, 0..p.frames))
+    }
+}
+
+/// A sentence ready for the flow and vocoder ([`AcousticModel::prepare`]).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Frames per phoneme id (in input order; may be 0).
+    pub durations: Vec<usize>,
+    /// Total frames, at least 1 (the length of `z_p`).
+    pub frames: usize,
+    /// The prior sample `[1, inter, frames]`, on the device.
+    z_p: Tensor<3>,
 }
 
 #[cfg(test)]
