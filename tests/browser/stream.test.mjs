@@ -4,10 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { buildSite, startServer, launch, GOOD } from './helpers.mjs';
-
-/** Normalization expands "$79.99" and "Jan. 3rd"; "é" is one UTF-16 unit, not ASCII. */
-export const CAFE = 'Café costs $79.99 on Jan. 3rd.';
+import { buildSite, startServer, launch, GOOD, CAFE } from './helpers.mjs';
 
 let site, server, browser, page;
 
