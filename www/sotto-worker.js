@@ -11,7 +11,7 @@
 //                options: the caller's synthesis options as JSON, validated by the engine)
 // Messages out: {type:'progress'|'loaded'|'chunk'|'taken'|'done'|'lexicon'|'error', id, ...}
 //               taken: {chars}: pushed pieces now in the engine (flow control for 'push')
-//               chunk: {index, sentenceIndex, audio (transferred), sampleRate, words, spoken?}
+//               chunk: {index, sentenceIndex, start, audio (transferred), sampleRate, words, spoken?}
 //               error: {name, message}: the engine's typed error ("TextError", "OptionsError", ...)
 // User text never leaves this worker except as the chunk text sent back to its caller,
 // and is never logged.
@@ -293,7 +293,7 @@ async function synth({ id, text, phonemes, incremental, options }) {
       const words = Array.from(out.words ?? [], ({ text: t, charStart, charEnd, start, end }) =>
         ({ text: t, charStart, charEnd, start, end }));
       self.postMessage({
-        type: 'chunk', id, index: index++, sentenceIndex: out.sentenceIndex, audio: samples,
+        type: 'chunk', id, index: index++, sentenceIndex: out.sentenceIndex, start: out.start, audio: samples,
         sampleRate: out.sampleRate ?? sampleRate, words, spoken: out.spoken ?? undefined,
       }, [samples.buffer]);
       // Messages (cancel, push) are handled between tasks: let them in before the next chunk.

@@ -94,6 +94,8 @@ export interface AudioChunk {
   index: number;
   /** The sentence this chunk belongs to (a sentence may take several chunks). */
   sentenceIndex: number;
+  /** Seconds from the start of the stream at which this chunk's audio starts (the words' clock). */
+  start: number;
   /** The words whose speech this chunk carries (empty for phoneme input). */
   words: WordTiming[];
   /** The input this chunk speaks, from its first word's start to its last word's end (absent with no words). */
@@ -116,7 +118,8 @@ export interface SpeakOptions extends SynthesisOptions {
   /** Called when each chunk is scheduled; startTime is in the context's clock. */
   onChunk?: (info: {
     index: number; sentenceIndex: number; text?: string; spoken?: string; words: WordTiming[];
-    startTime: number; duration: number;
+    /** Stream seconds at which the chunk starts; `startTime` is where that plays on the context clock. */
+    start: number; startTime: number; duration: number;
   }) => void;
   /**
    * Called as each word starts playing, in order: once the context's `currentTime` reaches the

@@ -71,7 +71,7 @@ class WordClock {
   }
 
   addChunk(chunk, at) {
-    const from = this.#streamEnd;
+    const from = chunk.start ?? this.#streamEnd; // the engine's own clock, which the words use
     this.#streamEnd = from + chunk.audio.length / chunk.sampleRate;
     this.#spans.push({ from, to: this.#streamEnd, at });
     for (const w of chunk.words) {
@@ -248,7 +248,7 @@ export class Sotto {
   }
 
   /**
-   * Yields chunks {audio, sampleRate, index, sentenceIndex, words, text?, spoken?} as soon as the
+   * Yields chunks {audio, sampleRate, index, sentenceIndex, start, words, text?, spoken?} as soon as the
    * engine has vocoded each one. `input` is a string, or an (async) iterable of strings (text
    * arriving piece by piece, e.g. from a language model): pieces go to the engine as they
    * arrive, and each sentence is spoken as soon as it is complete. Breaking out of the loop, or
@@ -279,7 +279,8 @@ export class Sotto {
         if (msg.type === 'chunk') {
           const { words } = msg;
           const chunk = {
-            audio: msg.audio, sampleRate: msg.sampleRate, index: msg.index, sentenceIndex: msg.sentenceIndex, words,
+            audio: msg.audio, sampleRate: msg.sampleRate, index: msg.index, sentenceIndex: msg.sentenceIndex,
+            start: msg.start, words,
           };
           // The caller's text this chunk speaks: from its first word's start to its last word's end.
           if (words.length) chunk.text = received.slice(words[0].charStart, words.at(-1).charEnd);
@@ -378,7 +379,7 @@ export class Sotto {
           words?.addChunk(chunk, startTime);
           opts.onChunk?.({
             index: chunk.index, sentenceIndex: chunk.sentenceIndex, text: chunk.text, spoken: chunk.spoken,
-            words: chunk.words, startTime, duration: buffer.duration,
+            words: chunk.words, start: chunk.start, startTime, duration: buffer.duration,
           });
         }
         words?.end();

@@ -46,6 +46,7 @@ function checkWords(chunks, input, { letters = true } = {}) {
   let audioEnd = 0;
   for (const c of chunks) {
     assert.ok(Array.isArray(c.words), 'every chunk carries words');
+    assert.ok(Math.abs(c.start - audioEnd) < 1e-4, `chunk ${c.index} starts where the audio before it ends`);
     audioEnd += c.samples / c.sampleRate;
     for (const w of c.words) {
       assert.equal(input.slice(w.charStart, w.charEnd), w.text, `word ${JSON.stringify(w)} slices the input`);
@@ -206,7 +207,8 @@ test('speak: onWord fires in order, on the context clock, where the chunk schedu
   // from that chunk's startTime (context clock).
   let offset = 0;
   const spans = r.chunks.map((c) => {
-    const s = { from: offset, to: offset + c.duration, at: c.startTime };
+    assert.ok(Math.abs(c.start - offset) < 1e-4, `chunk ${c.index} starts where the audio before it ends (${c.start} = ${offset})`);
+    const s = { from: c.start, to: c.start + c.duration, at: c.startTime };
     offset += c.duration;
     return s;
   });
