@@ -59,7 +59,7 @@ export interface SynthesisOptions {
   seed?: number;
   /** Cancels: the promise/iterator rejects with an AbortError DOMException. */
   signal?: AbortSignal;
-  /** Treat the (string) input as Piper/eSpeak IPA phonemes instead of text. */
+  /** Treat the (string) input as Piper/eSpeak IPA phonemes instead of text (one utterance, split only if too long). */
   phonemes?: boolean;
 }
 
@@ -96,7 +96,7 @@ export interface AudioChunk {
   sentenceIndex: number;
   /** Seconds from the start of the stream at which this chunk's audio starts (the words' clock). */
   start: number;
-  /** The words whose speech this chunk carries (empty for phoneme input). */
+  /** The words whose speech this chunk carries (for phoneme input: its space-separated phoneme words). */
   words: WordTiming[];
   /** The input this chunk speaks, from its first word's start to its last word's end (absent with no words). */
   text?: string;

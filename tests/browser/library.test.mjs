@@ -77,14 +77,17 @@ test('(e) no network request is made during synthesis', async () => {
   assert.equal(server.requests.length, before);
 });
 
+// Text input: the engine splits sentences (phoneme input is one utterance unless too long).
+const THREE = 'Hello world. Hello again. Hello once more.';
+
 test('stream yields chunks in order, each sentence in turn', async () => {
-  const chunks = await page.evaluate(async (phonemes) => {
+  const chunks = await page.evaluate(async (text) => {
     const out = [];
-    for await (const c of tts.stream(`${phonemes} ${phonemes} ${phonemes}`, { phonemes: true, noiseScale: 0, noiseW: 0 })) {
+    for await (const c of tts.stream(text, { noiseScale: 0, noiseW: 0 })) {
       out.push({ index: c.index, sentence: c.sentenceIndex, n: c.audio.length, sr: c.sampleRate, at: performance.now() });
     }
     return out;
-  }, HELLO);
+  }, THREE);
   console.log(`stream: ${chunks.map((c) => `${c.sentence}:${c.n}`).join(', ')} (sentence:samples); ` +
     `gaps ${chunks.slice(1).map((c, i) => (c.at - chunks[i].at).toFixed(0)).join(', ')} ms`);
   assert.deepEqual(chunks.map((c) => c.index), chunks.map((_, i) => i));
@@ -96,40 +99,40 @@ test('stream yields chunks in order, each sentence in turn', async () => {
 
 test('an aborted synthesis rejects with AbortError and the engine stays usable', async () => {
   const r = await page.evaluate(async (phonemes) => {
+    const sentence = 'Hello world.';
     let t = performance.now();
-    await tts.synthesize(phonemes, { phonemes: true });
+    await tts.synthesize(sentence);
     const single = performance.now() - t;
     const ac = new AbortController();
-    const long = Array(8).fill(phonemes).join(' ');
-    const p = tts.synthesize(long, { phonemes: true, signal: ac.signal });
+    const long = Array(8).fill(sentence).join(' ');
+    const p = tts.synthesize(long, { signal: ac.signal });
     setTimeout(() => ac.abort(), 50);
     let name = null;
     try { await p; } catch (e) { name = `${e.name}/${e instanceof DOMException}`; }
     let pre = null;
     try { await tts.synthesize(phonemes, { phonemes: true, signal: AbortSignal.abort() }); } catch (e) { pre = e.name; }
     t = performance.now();
-    const after = await tts.synthesize(phonemes, { phonemes: true });
+    const after = await tts.synthesize(sentence);
     const afterMs = performance.now() - t; // waits for at most the chunk in progress when aborted
     return { name, pre, after: after.audio.length, single, afterMs };
   }, HELLO);
-  console.log(`abort: next synthesis took ${r.afterMs.toFixed(0)} ms (one chunk: ${r.single.toFixed(0)} ms)`);
+  console.log(`abort: next synthesis took ${r.afterMs.toFixed(0)} ms (one sentence: ${r.single.toFixed(0)} ms)`);
   assert.equal(r.name, 'AbortError/true');
   assert.ok(r.afterMs < 4 * r.single, 'the worker stopped instead of finishing the 8 sentences');
   assert.equal(r.pre, 'AbortError');
   assert.ok(r.after > 0);
 });
 
-test('speak schedules sentence chunks back to back and stop() ends it', async () => {
-  const r = await page.evaluate(async (phonemes) => {
+test('speak schedules chunks back to back and stop() ends it', async () => {
+  const r = await page.evaluate(async (text) => {
     const chunks = [];
-    const text = `${phonemes} ${phonemes} ${phonemes}`;
-    const p = tts.speak(text, { phonemes: true, onChunk: (c) => chunks.push(c) });
+    const p = tts.speak(text, { onChunk: (c) => chunks.push(c) });
     await p.done;
     let stoppedChunks = 0;
-    const q = tts.speak(text, { phonemes: true, onChunk: () => { stoppedChunks++; q.stop(); } });
+    const q = tts.speak(text, { onChunk: () => { stoppedChunks++; q.stop(); } });
     await q.done; // resolves (not rejects) after stop()
     return { chunks, stoppedChunks };
-  }, HELLO);
+  }, THREE);
   const gaps = r.chunks.slice(1).map((c, i) => c.startTime - (r.chunks[i].startTime + r.chunks[i].duration));
   console.log(`speak: ${r.chunks.length} chunks; gaps between chunks ${gaps.map((g) => (g * 1000).toFixed(1)).join(', ')} ms ` +
     '(0 = gapless; > 0 only when synthesis fell behind playback)');
