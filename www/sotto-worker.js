@@ -270,7 +270,7 @@ async function synth({ id, text, phonemes, incremental, options }) {
     let closed = false;
     for (;;) {
       if (input) {
-        // Only between next() calls: the stream is not re-entrant.
+        // Pieces that arrived meanwhile go in before each next(), so it sees all text so far.
         const pieces = input.pieces.splice(0);
         for (const piece of pieces) stream.push(piece);
         // Acknowledged so the caller sends more (it keeps a bounded amount in flight).
