@@ -234,6 +234,33 @@ test('speak: onWord fires in order, on the context clock, where the chunk schedu
   assert.ok(gaps.every((g) => g > -1e-6), 'chunks never overlap');
 });
 
+test('speak: piecewise input plays its first sentence before the input has ended', { timeout: 180_000 }, async () => {
+  const r = await page.evaluate(async () => {
+    let release;
+    const gate = new Promise((resolve) => { release = resolve; });
+    let ended = false;
+    async function* source() {
+      yield 'The first sentence is here. ';
+      yield 'And';
+      await gate; // opened by the first scheduled chunk
+      yield ' then the second.';
+      ended = true;
+    }
+    const scheduled = [];
+    const words = [];
+    const playback = tts.speak(source(), {
+      onChunk: (c) => { scheduled.push({ sentenceIndex: c.sentenceIndex, ended }); release(); },
+      onWord: (w) => words.push(w.text),
+    });
+    await playback.done;
+    return { scheduled, words };
+  });
+  console.log(`speak pieces: ${JSON.stringify(r.scheduled)}; words ${r.words.join(' ')}`);
+  assert.deepEqual(r.scheduled[0], { sentenceIndex: 0, ended: false });
+  assert.equal(r.scheduled.at(-1).sentenceIndex, 1);
+  assert.deepEqual(r.words, ['The', 'first', 'sentence', 'is', 'here', 'And', 'then', 'the', 'second']);
+});
+
 test('speak: stop() cancels the words not yet fired', async () => {
   const r = await page.evaluate(async (t) => {
     const ctx = new AudioContext(); // ours: it keeps running after stop(), so late words would fire
