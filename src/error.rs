@@ -21,6 +21,9 @@ pub enum Error {
     /// The synthesis request was out of bounds.
     #[error(transparent)]
     Synthesis(#[from] SynthesisError),
+    /// A stream was used out of order (text pushed after closing it).
+    #[error(transparent)]
+    Stream(#[from] crate::stream::StreamError),
 }
 
 /// Refusals of a synthesis request (checked before any tensor is built).

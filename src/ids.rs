@@ -9,6 +9,7 @@
 use crate::error::SynthesisError;
 use crate::limits::MAX_IDS;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// Piper's id rules, as data (piper-phonemize `phoneme_ids.hpp`).
 pub const PAD: char = '_';
@@ -77,6 +78,86 @@ pub fn phonemes_to_ids(phonemes: &str, map: &PhonemeIdMap) -> Result<PhonemeIds,
     }
 }
 
+/// Where one character of a phoneme string went in its [`PhonemeIds`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharIds {
+    /// Byte offset of the character in the phoneme string as given (before NFD).
+    pub byte: usize,
+    /// The ids it became: those of its NFD codepoints, each followed by its pad. Empty for a
+    /// dropped (unknown or reserved) character.
+    pub ids: Range<usize>,
+}
+
+/// [`phonemes_to_ids`], plus where each input character's ids are, so a byte range of the
+/// phoneme string (a word) can be mapped to ids and from there to frames.
+///
+/// The ids are exactly those of [`phonemes_to_ids`]. The ranges come from decomposing each
+/// character on its own; NFD of the whole string can also reorder combining marks across
+/// characters (never in espeak-style phonemes), and then the ranges are approximate: each
+/// character keeps its own count of ids, clamped to the sequence.
+pub fn phonemes_to_ids_mapped(
+    phonemes: &str,
+    map: &PhonemeIdMap,
+) -> Result<(PhonemeIds, Vec<CharIds>), SynthesisError> {
+    use unicode_normalization::UnicodeNormalization;
+    let out = phonemes_to_ids(phonemes, map)?;
+    let pad_len = map.get(&PAD).map_or(0, Vec::len);
+    let ids_of = |c: char| -> usize {
+        if c == BOS || c == EOS || c == PAD {
+            return 0;
+        }
+        map.get(&c).map_or(0, |v| v.len() + pad_len)
+    };
+    // The BOS and its pad come first.
+    let mut at = map.get(&BOS).map_or(0, |v| v.len() + pad_len);
+    let total = out.ids.len();
+    let spans = phonemes
+        .char_indices()
+        .map(|(byte, c)| {
+            let n: usize = std::iter::once(c).nfd().map(ids_of).sum();
+            let start = at.min(total);
+            at = at.saturating_add(n);
+            CharIds {
+                byte,
+                ids: start..at.min(total),
+            }
+        })
+        .collect();
+    Ok((out, spans))
+}
+
+/// How many ids [`phonemes_to_ids`] would build for `phonemes`, without the [`MAX_IDS`] bound
+/// and without allocating (used to split a long phoneme input into utterances that fit).
+pub fn id_count(phonemes: &str, map: &PhonemeIdMap) -> usize {
+    use unicode_normalization::UnicodeNormalization;
+    let pad_len = map.get(&PAD).map_or(0, Vec::len);
+    let ends = map.get(&BOS).map_or(0, |v| v.len() + pad_len) + map.get(&EOS).map_or(0, Vec::len);
+    phonemes
+        .nfd()
+        .filter(|c| !matches!(*c, BOS | EOS | PAD))
+        .map(|c| map.get(&c).map_or(0, |v| v.len() + pad_len))
+        .fold(ends, usize::saturating_add)
+}
+
+/// The ids of the phoneme bytes `bytes` (a word), given [`phonemes_to_ids_mapped`]'s spans:
+/// from the first id of its first character to the last id (the pad) of its last. An empty
+/// byte range gives an empty id range where it sits.
+pub fn ids_of_bytes(spans: &[CharIds], bytes: &Range<usize>) -> Range<usize> {
+    let mut inside = spans
+        .iter()
+        .filter(|c| c.byte >= bytes.start && c.byte < bytes.end);
+    if let Some(first) = inside.next() {
+        let last = inside.next_back().unwrap_or(first);
+        return first.ids.start..last.ids.end.max(first.ids.start);
+    }
+    // Where the empty range sits: the start of the next character (or the end).
+    let at = spans
+        .iter()
+        .find(|c| c.byte >= bytes.start)
+        .map_or_else(|| spans.last().map_or(0, |c| c.ids.end), |c| c.ids.start);
+    at..at
+}
+
 /// Parses `--ids 1,0,20,…` style input. Returns `None` on anything but comma-separated integers.
 pub fn parse_id_list(s: &str) -> Option<Vec<i64>> {
     s.split(',').map(|t| t.trim().parse::<i64>().ok()).collect()
@@ -137,6 +218,33 @@ mod tests {
         let fit = (MAX_IDS - 3) / 2;
         assert!(phonemes_to_ids(&"l".repeat(fit), &map()).is_ok());
         assert!(phonemes_to_ids(&"l".repeat(fit + 1), &map()).is_err());
+    }
+
+    #[test]
+    fn every_character_knows_its_ids() {
+        // "hə lx": x is unknown (no ids), the space has one id and a pad.
+        let (p, spans) = phonemes_to_ids_mapped("hə lx", &map()).unwrap();
+        assert_eq!(p, phonemes_to_ids("hə lx", &map()).unwrap());
+        assert_eq!(p.ids, vec![1, 0, 20, 0, 59, 0, 3, 0, 24, 0, 2]);
+        let ranges: Vec<(usize, Range<usize>)> =
+            spans.iter().map(|c| (c.byte, c.ids.clone())).collect();
+        // h at byte 0, ə (2 bytes) at 1, space at 3, l at 4, x at 5.
+        assert_eq!(
+            ranges,
+            vec![(0, 2..4), (1, 4..6), (3, 6..8), (4, 8..10), (5, 10..10)]
+        );
+        assert_eq!(ids_of_bytes(&spans, &(0..3)), 2..6);
+        assert_eq!(ids_of_bytes(&spans, &(4..6)), 8..10);
+        assert_eq!(ids_of_bytes(&spans, &(3..3)), 6..6);
+        assert_eq!(id_count("hə lx", &map()), p.ids.len());
+        // A precomposed character decomposes into several ids, all its own.
+        let mut m = map();
+        m.insert('e', vec![30]);
+        m.insert('\u{301}', vec![31]);
+        let (p, spans) = phonemes_to_ids_mapped("\u{e9}h", &m).unwrap();
+        assert_eq!(p.ids, vec![1, 0, 30, 0, 31, 0, 20, 0, 2]);
+        assert_eq!(spans[0].ids, 2..6);
+        assert_eq!(spans[1].ids, 6..8);
     }
 
     #[test]

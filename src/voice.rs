@@ -8,6 +8,8 @@ use crate::weights::{TensorStore, WeightsError};
 use crate::{Audio, Device, Result, rng, text};
 use std::collections::BTreeMap;
 
+pub(crate) mod window_shim;
+
 /// A loaded voice: both stages on one device, plus its phoneme table.
 #[derive(Debug, Clone)]
 pub struct Voice {
@@ -172,20 +174,22 @@ impl Voice {
     }
 
     /// Piper phoneme text (e.g. `həlˈoʊ wˈɜːld.`) → audio, plus phonemes the voice lacks.
+    /// Through [`Voice::stream_phonemes`]: one sentence unless it would pass the id limit.
     pub async fn speak_phonemes(
         &self,
         phonemes: &str,
         opts: &SynthesisOptions,
     ) -> Result<(Audio, BTreeMap<char, usize>)> {
-        let p = ids::phonemes_to_ids(phonemes, &self.phonemes)?;
-        Ok((self.synthesize_ids(&p.ids, opts).await?, p.missing))
+        let mut stream = Voice::stream_phonemes(self, phonemes, opts)?;
+        let audio = self.collect(&mut stream).await?;
+        Ok((audio, stream.missing().clone()))
     }
 
-    /// Text → audio: validated, normalized and phonemized sentence by sentence
-    /// ([`text::phonemize_with`], with `lexicon` overriding built-in pronunciations), each
-    /// sentence synthesized and the audio concatenated. At most
-    /// [`crate::limits::MAX_SPOKEN_SECONDS`] of audio: a sentence that would pass it is refused
-    /// (`SynthesisError::SpokenTooLong`) before it is vocoded.
+    /// Text → audio through [`Voice::stream_text`] (validated, normalized and phonemized
+    /// sentence by sentence with `lexicon` overriding built-in pronunciations; sentence `i`
+    /// with seed `opts.seed + i`). At most [`crate::limits::MAX_SPOKEN_SECONDS`] of audio: a
+    /// sentence that would pass it is refused (`SynthesisError::SpokenTooLong`) before it is
+    /// vocoded.
     pub async fn speak_text(
         &self,
         text: &str,
@@ -193,19 +197,33 @@ impl Voice {
         lexicon: &text::Lexicon,
         opts: &SynthesisOptions,
     ) -> Result<Audio> {
-        let mut budget = crate::limits::SpokenBudget::new(self.manifest.sample_rate);
-        let hop = self.manifest.model.hop_length();
+        let mut stream = Voice::stream_text(self, text, limits, lexicon, opts)?;
+        self.collect(&mut stream).await
+    }
+
+    /// Every chunk of `stream`, concatenated.
+    async fn collect(&self, stream: &mut crate::Stream<&Voice>) -> Result<Audio> {
         let mut samples = Vec::new();
-        for sentence in text::phonemize_with(text, limits, lexicon)? {
-            let p = ids::phonemes_to_ids(&sentence.phonemes, &self.phonemes)?;
-            let z = self.acoustic_latent(&p.ids, opts).await?;
-            budget.charge(z.dims()[2].saturating_mul(hop))?;
-            samples.extend_from_slice(&self.vocode(z).await?.samples);
+        while let Some(chunk) = stream.next().await? {
+            samples.extend_from_slice(&chunk.samples);
         }
         Ok(Audio {
             samples,
             sample_rate: self.manifest.sample_rate,
         })
+    }
+
+    /// [`Voice::phoneme_ids`] plus each phoneme character's ids ([`ids::phonemes_to_ids_mapped`]).
+    pub fn phoneme_ids_mapped(
+        &self,
+        phonemes: &str,
+    ) -> Result<(ids::PhonemeIds, Vec<ids::CharIds>)> {
+        Ok(ids::phonemes_to_ids_mapped(phonemes, &self.phonemes)?)
+    }
+
+    /// How many ids `phonemes` would make with this voice's table ([`ids::id_count`]).
+    pub fn phoneme_id_count(&self, phonemes: &str) -> usize {
+        ids::id_count(phonemes, &self.phonemes)
     }
 
     /// Phoneme text → ids with this voice's table (refused past [`crate::limits::MAX_IDS`]).

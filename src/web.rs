@@ -4,20 +4,35 @@
 //! const loader = new VoiceLoader(manifestBytes);      // validated manifest
 //! loader.add_shard(file, bytes);                      // size + SHA-256 checked, then parsed
 //! const engine = await loader.finish('auto');         // 'auto' | 'webgpu' | 'cpu'
-//! engine.check_options(optionsJson);                  // throws Rust's message on a bad option
-//! const chunks = JSON.parse(engine.prepare(text, lexicon)); // lexicon = new Lexicon()
-//! const audio = await engine.synthesize(chunks[i].phonemes, optionsJson, i);
+//! engine.check_options(optionsJson);                  // optional: throws on a bad option
+//! const stream = engine.stream_text(text, optionsJson, lexicon); // lexicon = new Lexicon()
+//! // or engine.stream_phonemes(phonemes, optionsJson)
+//! // or engine.stream_incremental(optionsJson, lexicon), then stream.push(piece) ... stream.close()
+//! for (let c; (c = await stream.next()) !== null; ) {
+//!   if (c.waiting) { /* incremental: push or close, then next() again */ continue; }
+//!   // c = { samples: Float32Array, sampleRate, sentenceIndex, start,
+//!   //       words: [{ text, charStart, charEnd, start, end }], spoken? }
+//! }
 //! const custom = Lexicon.parse(fileText);             // or Lexicon.from_entries(pairsJson)
 //! ```
-//! No logic lives here beyond type conversion and backend choice; errors become JS `Error`s
-//! with the crate's messages (which name shards and options, never paths or user text).
-//! Synthesis options arrive as the caller's JSON object and are checked here, in Rust, only.
+//! No logic lives here beyond type conversion and backend choice: sentences, seeds, option
+//! checks, budgets and word timings are the [`crate::stream`]'s. `charStart`/`charEnd` are
+//! UTF-16 indices into the caller's whole input (all pushed pieces joined), so
+//! `input.slice(charStart, charEnd)` is the word; times are seconds from the stream's start;
+//! `spoken` (the sentence's spoken form) comes on a sentence's first chunk.
+//!
+//! Errors are JS `Error`s whose `name` is a stable category ([`error_name`]: `TextError`,
+//! `OptionsError`, `SynthesisError`, `StreamError`, `ManifestError`, `WeightsError`,
+//! `BackendError`) and whose message is the crate's (it names shards and options, never paths
+//! or user text). Synthesis options arrive as the caller's JSON object and are checked here,
+//! in Rust, only.
 
 use crate::backend::Backend;
 use crate::{SynthesisOptions, Voice};
 use burn::tensor::Device;
-use js_sys::Float32Array;
+use js_sys::{Array, Float32Array, Object, Reflect};
 use serde::{Deserialize, Deserializer};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -30,6 +45,35 @@ pub fn start() {
 
 fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
+}
+
+/// The stable category of an error, as the JS `Error.name`.
+pub fn error_name(e: &crate::Error) -> &'static str {
+    use crate::SynthesisError as S;
+    match e {
+        crate::Error::Manifest(_) => "ManifestError",
+        crate::Error::Weights(_) => "WeightsError",
+        crate::Error::Text(_) => "TextError",
+        crate::Error::Stream(_) => "StreamError",
+        crate::Error::Synthesis(S::OptionOutOfRange { .. } | S::UnknownSpeaker { .. }) => {
+            "OptionsError"
+        }
+        crate::Error::Synthesis(S::Backend) => "BackendError",
+        crate::Error::Synthesis(_) => "SynthesisError",
+    }
+}
+
+/// A JS `Error` named `name` with `message`.
+fn named(name: &str, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    e.set_name(name);
+    e.into()
+}
+
+/// The crate's error as a named JS `Error`.
+fn error(e: impl Into<crate::Error>) -> JsValue {
+    let e = e.into();
+    named(error_name(&e), &e.to_string())
 }
 
 /// Collects a voice's shards, verifying each on arrival.
@@ -139,61 +183,201 @@ impl Engine {
         self.voice.manifest().voice_id.clone()
     }
 
-    /// Text → sentence chunks to synthesize one by one, as JSON `[{"text", "phonemes"}]`
-    /// (validated, normalized, split, phonemized with `lexicon`; refused text throws a typed
-    /// error that does not repeat the text).
-    pub fn prepare(&self, text: &str, lexicon: &Lexicon) -> Result<String, JsError> {
-        let limits = crate::text::TextLimits::default();
-        let chunks = crate::text::phonemize_with(text, &limits, &lexicon.inner).map_err(js_err)?;
-        let list: Vec<serde_json::Value> = chunks
-            .into_iter()
-            .map(|c| serde_json::json!({ "text": c.text, "phonemes": c.phonemes }))
-            .collect();
-        Ok(serde_json::Value::Array(list).to_string())
-    }
-
     /// Checks the caller's options (JSON; see [`JsOptions`]) against the voice without
-    /// synthesizing, so a bad option fails before the first chunk.
-    pub fn check_options(&self, options: &str) -> Result<(), JsError> {
-        self.options(options, 0).map(|_| ())
+    /// synthesizing (the stream constructors check them too).
+    pub fn check_options(&self, options: &str) -> Result<(), JsValue> {
+        self.options(options).map(|_| ())
     }
 
-    /// Piper phoneme text → mono samples in [-1, 1], with the caller's options (JSON) for chunk
-    /// `index` of a text: its noise seed is `seed + index`.
-    pub fn synthesize(&self, phonemes: String, options: &str, index: u32) -> js_sys::Promise {
-        let voice = self.voice.clone();
-        let opts = self.options(options, index);
-        wasm_bindgen_futures::future_to_promise(async move {
-            let opts = opts.map_err(JsValue::from)?;
-            let (audio, _missing) = voice
-                .speak_phonemes(&phonemes, &opts)
-                .await
-                .map_err(|e| JsValue::from(js_err(e)))?;
-            Ok(Float32Array::from(audio.samples.as_slice()).into())
-        })
+    /// A stream speaking `text` (validated, normalized, split and phonemized now, with
+    /// `lexicon`): a refused text or option throws here.
+    pub fn stream_text(
+        &self,
+        text: &str,
+        options: &str,
+        lexicon: &Lexicon,
+    ) -> Result<Stream, JsValue> {
+        let opts = self.options(options)?;
+        let limits = crate::text::TextLimits::default();
+        let inner = Voice::stream_text(self.voice.clone(), text, &limits, &lexicon.inner, &opts)
+            .map_err(error)?;
+        Ok(Stream::wrap(inner, false))
+    }
+
+    /// A stream speaking Piper phoneme text.
+    pub fn stream_phonemes(&self, phonemes: &str, options: &str) -> Result<Stream, JsValue> {
+        let opts = self.options(options)?;
+        let inner = Voice::stream_phonemes(self.voice.clone(), phonemes, &opts).map_err(error)?;
+        Ok(Stream::wrap(inner, false))
+    }
+
+    /// A stream whose text arrives in pieces: `push(piece)` ... `close()`.
+    pub fn stream_incremental(&self, options: &str, lexicon: &Lexicon) -> Result<Stream, JsValue> {
+        let opts = self.options(options)?;
+        let limits = crate::text::TextLimits::default();
+        let inner = Voice::stream_incremental(self.voice.clone(), &limits, &lexicon.inner, &opts)
+            .map_err(error)?;
+        Ok(Stream::wrap(inner, true))
     }
 }
 
 impl Engine {
-    /// The caller's options over the voice's defaults, validated, with chunk `index`'s seed.
-    fn options(&self, json: &str, index: u32) -> Result<SynthesisOptions, JsError> {
+    /// The caller's options over the voice's defaults, validated.
+    fn options(&self, json: &str) -> Result<SynthesisOptions, JsValue> {
         let given: JsOptions = serde_json::from_str(json).map_err(|e| {
             // serde's message without " at line 1 column N" (the JSON is ours, not the caller's).
             let full = e.to_string();
             let reason = full.split(" at line ").next().unwrap_or_default();
-            JsError::new(&format!("invalid synthesis options: {reason}"))
+            named(
+                "OptionsError",
+                &format!("invalid synthesis options: {reason}"),
+            )
         })?;
-        let defaults = &self.voice.manifest().inference;
+        let defaults = self.voice.default_options();
         let opts = SynthesisOptions {
             length_scale: given.length_scale.unwrap_or(defaults.length_scale),
             noise_scale: given.noise_scale.unwrap_or(defaults.noise_scale),
             noise_w: given.noise_w.unwrap_or(defaults.noise_w),
-            speaker: given.speaker.unwrap_or(0),
-            seed: given.seed.unwrap_or(0).wrapping_add(u64::from(index)),
+            speaker: given.speaker.unwrap_or(defaults.speaker),
+            seed: given.seed.unwrap_or(defaults.seed),
         };
-        opts.validate().map_err(js_err)?;
+        opts.validate().map_err(error)?;
         Ok(opts)
     }
+}
+
+/// What the JS `Stream` shares with its pending `next()` promises.
+struct Shared {
+    /// The stream; taken out while a `next()` runs.
+    inner: Option<crate::Stream<Rc<Voice>>>,
+    /// Text pushed since the last `next()` started (handed over when the next one starts).
+    pending: String,
+    closed: bool,
+}
+
+/// A synthesis in progress (see the module docs for the chunk objects).
+#[wasm_bindgen]
+pub struct Stream {
+    shared: Rc<RefCell<Shared>>,
+    incremental: bool,
+}
+
+impl Stream {
+    fn wrap(inner: crate::Stream<Rc<Voice>>, incremental: bool) -> Stream {
+        Stream {
+            shared: Rc::new(RefCell::new(Shared {
+                inner: Some(inner),
+                pending: String::new(),
+                closed: false,
+            })),
+            incremental,
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Stream {
+    /// Appends a piece of text (incremental streams; allowed while a `next()` is pending).
+    /// Throws a `StreamError` after `close()`, a `TextError` past the text limit.
+    pub fn push(&self, piece: &str) -> Result<(), JsValue> {
+        if !self.incremental {
+            return Err(error(crate::stream::StreamError::NotIncremental));
+        }
+        let mut s = self.shared.borrow_mut();
+        if s.closed {
+            return Err(error(crate::stream::StreamError::Closed));
+        }
+        let max = crate::limits::MAX_TEXT_CHARS;
+        let chars = s
+            .pending
+            .chars()
+            .count()
+            .saturating_add(piece.chars().count());
+        if chars > max {
+            return Err(error(crate::text::TextError::TooLong { chars, max }));
+        }
+        s.pending.push_str(piece);
+        Ok(())
+    }
+
+    /// Ends the input (incremental streams).
+    pub fn close(&self) -> Result<(), JsValue> {
+        if !self.incremental {
+            return Err(error(crate::stream::StreamError::NotIncremental));
+        }
+        self.shared.borrow_mut().closed = true;
+        Ok(())
+    }
+
+    /// Resolves to the next chunk, to `{ waiting: true }` when an incremental stream needs
+    /// more input, or to `null` when the stream is finished. One at a time: a second call
+    /// before the first resolves rejects with a `StreamError`.
+    pub fn next(&self) -> js_sys::Promise {
+        let shared = self.shared.clone();
+        let incremental = self.incremental;
+        wasm_bindgen_futures::future_to_promise(async move {
+            let (mut inner, pending, closed) = {
+                let mut s = shared.borrow_mut();
+                let Some(inner) = s.inner.take() else {
+                    return Err(named(
+                        "StreamError",
+                        "next() was called before the previous call finished",
+                    ));
+                };
+                (inner, std::mem::take(&mut s.pending), s.closed)
+            };
+            let run = async {
+                if incremental {
+                    if !pending.is_empty() {
+                        inner.push(&pending)?;
+                    }
+                    if closed {
+                        inner.close()?;
+                    }
+                }
+                inner.next().await
+            };
+            let got = run.await;
+            shared.borrow_mut().inner = Some(inner);
+            match got.map_err(error)? {
+                Some(chunk) => chunk_object(&chunk),
+                None if incremental && !closed => {
+                    let o = Object::new();
+                    set(&o, "waiting", &JsValue::TRUE)?;
+                    Ok(o.into())
+                }
+                None => Ok(JsValue::NULL),
+            }
+        })
+    }
+}
+
+fn set(o: &Object, key: &str, v: &JsValue) -> Result<(), JsValue> {
+    Reflect::set(o, &JsValue::from_str(key), v).map(|_| ())
+}
+
+/// `{ samples, sampleRate, sentenceIndex, start, words, spoken? }`.
+fn chunk_object(c: &crate::Chunk) -> Result<JsValue, JsValue> {
+    let o = Object::new();
+    set(&o, "samples", &Float32Array::from(c.samples.as_slice()))?;
+    set(&o, "sampleRate", &JsValue::from(c.sample_rate))?;
+    set(&o, "sentenceIndex", &JsValue::from(c.sentence_index as f64))?;
+    set(&o, "start", &JsValue::from(c.start))?;
+    let words = Array::new();
+    for w in &c.words {
+        let j = Object::new();
+        set(&j, "text", &JsValue::from_str(&w.text))?;
+        set(&j, "charStart", &JsValue::from(w.utf16.start as f64))?;
+        set(&j, "charEnd", &JsValue::from(w.utf16.end as f64))?;
+        set(&j, "start", &JsValue::from(w.start))?;
+        set(&j, "end", &JsValue::from(w.end))?;
+        words.push(&j);
+    }
+    set(&o, "words", &words)?;
+    if let Some(info) = &c.sentence {
+        set(&o, "spoken", &JsValue::from_str(&info.spoken))?;
+    }
+    Ok(o.into())
 }
 
 /// Synthesis options as the JS API names them; an absent field takes the voice's default, and

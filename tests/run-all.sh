@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export CARGO_TERM_COLOR=never
 
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import onnxruntime, piper_phonemize" 2>/dev/null; then
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import onnxruntime, onnx, piper_phonemize" 2>/dev/null; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
 fi
@@ -32,6 +32,9 @@ cargo test --release --locked
 
 # Parity with onnxruntime (references computed live).
 $py tests/parity.py "$sotto" "$voice" "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json"
+
+# Per-phoneme frame counts (word timings are read from them) equal the graph's, by onnxruntime.
+$py tests/durations.py "$sotto" "$voice" "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json"
 
 # Every Piper quality preset (random-weight fixtures from tools/voices/): convert twice
 # (deterministic) and match onnxruntime at noise 0.

@@ -77,6 +77,9 @@ pub struct SpeakArgs {
     /// Pronunciation overrides: `word<TAB>phonemes` lines (`#` starts a comment line).
     #[arg(long, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
+    /// Also write word timings and per-sentence ids and frame counts as JSON to FILE.
+    #[arg(long, value_name = "FILE.json")]
+    pub timings: Option<PathBuf>,
     /// Inference knobs (default: the voice's own).
     #[command(flatten)]
     pub options: OptionArgs,

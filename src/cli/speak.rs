@@ -7,22 +7,17 @@ use sotto::{Audio, SynthesisOptions, Voice, limits};
 use std::io::{Read, Write};
 use std::path::Path;
 
-/// Runs `sotto speak`.
+/// Runs `sotto speak`: every input goes through one [`sotto::Stream`] (sentence `i` with seed
+/// `seed + i`), its chunks concatenated; `--timings` also writes what the stream reported.
 pub fn run(a: SpeakArgs) -> Result<(), Failure> {
     let voice = load(&a.voice)?;
     let opts = options(&a.options, &voice)?;
     let lexicon = user_lexicon(a.lexicon.as_deref())?;
     let i = a.input;
-    let audio = if let Some(p) = i.phonemes {
-        let (audio, missing) =
-            pollster::block_on(voice.speak_phonemes(&p, &opts)).map_err(refused)?;
-        if !missing.is_empty() {
-            let n: usize = missing.values().sum();
-            eprintln!("note: {n} phoneme(s) not in the voice were dropped");
-        }
-        audio
+    let mut stream = if let Some(p) = i.phonemes {
+        Voice::stream_phonemes(&voice, &p, &opts)
     } else if let Some(Ids(ids)) = i.ids {
-        pollster::block_on(voice.synthesize_ids(&ids, &opts)).map_err(refused)?
+        Voice::stream_ids(&voice, &ids, &opts)
     } else {
         let text = match (i.text, i.text_file) {
             (Some(t), _) => t,
@@ -33,9 +28,55 @@ pub fn run(a: SpeakArgs) -> Result<(), Failure> {
             }
             (None, None) => read_text(std::io::stdin().lock(), "stdin")?,
         };
-        let limits = TextLimits::default();
-        pollster::block_on(voice.speak_text(&text, &limits, &lexicon, &opts)).map_err(refused)?
+        Voice::stream_text(&voice, &text, &TextLimits::default(), &lexicon, &opts)
+    }
+    .map_err(refused)?;
+    let mut samples = Vec::new();
+    let mut words = Vec::new();
+    let mut sentences = Vec::new();
+    while let Some(chunk) = pollster::block_on(stream.next()).map_err(refused)? {
+        samples.extend_from_slice(&chunk.samples);
+        words.extend(chunk.words.iter().map(|w| {
+            serde_json::json!({
+                "text": w.text,
+                "charStart": w.chars.start,
+                "charEnd": w.chars.end,
+                "byteStart": w.source.start,
+                "byteEnd": w.source.end,
+                "start": w.start,
+                "end": w.end,
+            })
+        }));
+        if let Some(s) = chunk.sentence {
+            sentences.push(serde_json::json!({
+                "index": chunk.sentence_index,
+                "start": s.start,
+                "end": s.end,
+                "seed": s.seed,
+                "spoken": s.spoken,
+                "ids": s.ids,
+                "frames": s.durations,
+            }));
+        }
+    }
+    let missing: usize = stream.missing().values().sum();
+    if missing > 0 {
+        eprintln!("note: {missing} phoneme(s) not in the voice were dropped");
+    }
+    let audio = Audio {
+        samples,
+        sample_rate: voice.manifest().sample_rate,
     };
+    if let Some(path) = a.timings {
+        let json = serde_json::json!({
+            "sample_rate": audio.sample_rate,
+            "hop_length": voice.manifest().model.hop_length(),
+            "words": words,
+            "sentences": sentences,
+        });
+        std::fs::write(path, json.to_string())
+            .map_err(|_| Failure("cannot write the timings".into()))?;
+    }
     write(&a.out, &audio)
 }
 

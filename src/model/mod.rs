@@ -37,6 +37,9 @@ pub use load::parameter_shapes;
 use text_encoder::TextEncoder;
 pub use vocoder::Vocoder;
 
+/// A sentence ready to be synthesized window by window (temporary until `h/window` merges).
+pub use crate::voice::window_shim::Prepared;
+
 pub use crate::limits::{MAX_FRAMES, MAX_IDS, MAX_SAMPLES_PER_SYNTHESIS};
 
 /// Knobs of one synthesis, with Piper's names and meanings.

@@ -77,6 +77,21 @@ pub fn phonemize_with(
     limits: &TextLimits,
     lexicon: &Lexicon,
 ) -> Result<Vec<PhonemizedSentence>, TextError> {
+    Ok(phonemize_sentences(text, limits, lexicon)?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// [`phonemize_with`], with the chunks grouped by the sentence they come from (a sentence
+/// within the limits is one chunk). No group is empty; at least one group, or
+/// [`TextError::Empty`]. The streaming engine uses the grouping to tell a finished sentence
+/// from one that more text may still extend.
+pub fn phonemize_sentences(
+    text: &str,
+    limits: &TextLimits,
+    lexicon: &Lexicon,
+) -> Result<Vec<Vec<PhonemizedSentence>>, TextError> {
     let clean = validate_mapped(text, limits)?;
     let spoken = normalize_tokens(&clean.text);
     let rendered = normalize::render_tokens(&spoken);
@@ -104,7 +119,11 @@ pub fn phonemize_with(
             };
             clean.source_span(&span)
         };
-        chunk_sentence(&words, sentence.terminator, limits, &source_of, &mut out);
+        let mut group = Vec::new();
+        chunk_sentence(&words, sentence.terminator, limits, &source_of, &mut group);
+        if !group.is_empty() {
+            out.push(group);
+        }
     }
     if out.is_empty() {
         return Err(TextError::Empty);
