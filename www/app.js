@@ -9,6 +9,7 @@ const ui = {
   progress: $('progress'), progressLabel: $('progress-label'), text: $('text'), phonemes: $('phonemes'),
   speed: $('speed'), speedValue: $('speed-value'), speak: $('speak'), stop: $('stop'),
   download: $('download'), status: $('status'), error: $('error'),
+  reading: $('reading'), showSpoken: $('show-spoken'), spokenForm: $('spoken-form'), spoken: $('spoken'),
 };
 
 let tts = null;
@@ -65,6 +66,58 @@ function options() {
   return { lengthScale: 1 / Number(ui.speed.value), phonemes: ui.phonemes.checked };
 }
 
+/**
+ * The read-only copy of the text being spoken: the words the engine reports (UTF-16 offsets
+ * into `text`) become <span class="word"> elements, so the one being spoken can be highlighted.
+ */
+class Reading {
+  #text;
+  #words = new Map(); // charStart -> {charEnd, el}
+  #current = null;
+
+  constructor(text) {
+    this.#text = text;
+    ui.reading.replaceChildren(text);
+    ui.reading.hidden = false;
+  }
+
+  /** Adds a chunk's words and re-renders (text nodes between word spans). */
+  addWords(words) {
+    let added = false;
+    for (const w of words) {
+      if (this.#words.has(w.charStart)) continue;
+      this.#words.set(w.charStart, { charEnd: w.charEnd, el: null });
+      added = true;
+    }
+    if (!added) return;
+    const nodes = [];
+    let at = 0;
+    for (const [start, word] of [...this.#words].sort((a, b) => a[0] - b[0])) {
+      if (start < at) continue; // overlapping spans never come from the engine; keep the first
+      if (start > at) nodes.push(this.#text.slice(at, start));
+      word.el ??= Object.assign(document.createElement('span'), { className: 'word', textContent: this.#text.slice(start, word.charEnd) });
+      nodes.push(word.el);
+      at = word.charEnd;
+    }
+    nodes.push(this.#text.slice(at));
+    ui.reading.replaceChildren(...nodes);
+  }
+
+  highlight(charStart) {
+    this.#current?.classList.remove('current');
+    this.#current = this.#words.get(charStart)?.el ?? null;
+    this.#current?.classList.add('current');
+  }
+
+  clear() {
+    this.highlight(-1);
+  }
+}
+
+function showSpoken() {
+  ui.spokenForm.hidden = !ui.showSpoken.checked || !ui.spoken.childElementCount;
+}
+
 function speak() {
   const text = ui.text.value.trim();
   if (!text) return;
@@ -72,18 +125,28 @@ function speak() {
   setState('speaking');
   delete document.body.dataset.playing;
   ui.status.textContent = 'Synthesizing…';
+  const reading = new Reading(text);
+  ui.spoken.replaceChildren();
+  showSpoken();
   playback = tts.speak(text, {
     ...options(),
-    onChunk: ({ index }) => {
+    onChunk: ({ sentenceIndex, words, spoken }) => {
       document.body.dataset.playing = 'true';
-      ui.status.textContent = `Playing (sentence ${index + 1})…`;
+      ui.status.textContent = `Playing (sentence ${sentenceIndex + 1})…`;
+      reading.addWords(words);
+      if (spoken !== undefined) {
+        ui.spoken.append(Object.assign(document.createElement('li'), { textContent: spoken }));
+        showSpoken();
+      }
     },
+    onWord: ({ charStart }) => reading.highlight(charStart),
   });
   const current = playback;
   current.done
     .then(() => { if (playback === current) ui.status.textContent = 'Done.'; })
     .catch((err) => { showError(err); ui.status.textContent = ''; })
     .finally(() => {
+      reading.clear();
       if (playback !== current) return;
       playback = null;
       delete document.body.dataset.playing;
@@ -132,6 +195,7 @@ ui.speed.addEventListener('input', () => { ui.speedValue.textContent = `${Number
 ui.speak.addEventListener('click', speak);
 ui.stop.addEventListener('click', () => { playback?.stop(); ui.status.textContent = 'Stopped.'; });
 ui.download.addEventListener('click', download);
+ui.showSpoken.addEventListener('change', showSpoken);
 ui.backendChoice.addEventListener('change', () => loadVoice(ui.backendChoice.value));
 
 // ?backend=cpu|webgpu|auto picks the engine at start (the tests use it).

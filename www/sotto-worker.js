@@ -4,10 +4,15 @@
 //
 // Messages in:  {type:'load', id, manifestUrl, backend, wasmUrl, cache, lexicon}
 //               {type:'synth', id, text, phonemes, options}   {type:'lexicon', id, lexicon}
+//               {type:'synth', id, incremental: true, options}, then {type:'push', id, piece}
+//               ... and {type:'close', id}: text arriving in pieces (e.g. from a language model)
 //               {type:'cancel', id}
 //               (lexicon: null | {text} in the `--lexicon` format | {pairs: JSON [[word, phonemes]]};
 //                options: the caller's synthesis options as JSON, validated by the engine)
-// Messages out: {type:'progress'|'loaded'|'chunk'|'done'|'lexicon'|'error', id, ...}
+// Messages out: {type:'progress'|'loaded'|'chunk'|'taken'|'done'|'lexicon'|'error', id, ...}
+//               taken: {chars}: pushed pieces now in the engine (flow control for 'push')
+//               chunk: {index, sentenceIndex, start, audio (transferred), sampleRate, words, spoken?}
+//               error: {name, message}: the engine's typed error ("TextError", "OptionsError", ...)
 // User text never leaves this worker except as the chunk text sent back to its caller,
 // and is never logged.
 import init, { Lexicon, VoiceLoader } from '../pkg/sotto.js';
@@ -25,8 +30,11 @@ let queue = Promise.resolve(); // jobs run one at a time, in order
 self.onmessage = ({ data: msg }) => {
   if (msg.type === 'cancel') {
     cancelled.add(msg.id);
+    wakeInput(msg.id); // an incremental stream waiting for input stops now
     return;
   }
+  if (msg.type === 'push' || msg.type === 'close') return onInput(msg);
+  if (msg.type === 'synth' && msg.incremental) openInput(msg.id);
   const jobs = { load, synth, lexicon: setLexicon };
   const run = Object.hasOwn(jobs, msg.type) ? jobs[msg.type] : null;
   if (!run) return;
@@ -207,28 +215,95 @@ async function setLexicon({ id, lexicon: entries }) {
 }
 
 // ---------------------------------------------------------------------------- synthesis
+// A relay: Rust's stream owns sentence splitting, the seed policy, option validation and
+// windowing. This pumps `stream.next()` and posts each chunk as it comes.
 
-/** Splits phoneme text after sentence punctuation, like the text front-end chunks text. */
-function phonemeChunks(text) {
-  return text.split(/(?<=[.!?;:])\s+/).map((s) => s.trim()).filter(Boolean).map((p) => ({ text: p, phonemes: p }));
+/**
+ * Input of incremental streams, by job id: pieces that arrived and are not yet pushed, whether
+ * the caller closed it, and a waiter to wake. Registered when the 'synth' message arrives, so
+ * pieces can come while the job still waits in the queue; pieces for unknown ids are dropped.
+ */
+const inputs = new Map();
+
+function openInput(id) {
+  inputs.set(id, { pieces: [], closed: false, wake: null });
 }
 
-async function synth({ id, text, phonemes, options }) {
-  if (!engine) throw new Error('no voice is loaded');
+/** 'push' {id, piece} and 'close' {id}: handled at once, not queued, so a waiting stream wakes. */
+function onInput({ type, id, piece }) {
+  const input = inputs.get(id);
+  if (!input) return;
+  if (type === 'push' && typeof piece === 'string') input.pieces.push(piece);
+  else if (type === 'close') input.closed = true;
+  wakeInput(id);
+}
+
+function wakeInput(id) {
+  const input = inputs.get(id);
+  input?.wake?.();
+  if (input) input.wake = null;
+}
+
+/** Resolves on the next push, close or cancel of job `id`. */
+function nextInput(input) {
+  return new Promise((resolve) => { input.wake = resolve; });
+}
+
+/** Whether a Float32Array can be transferred without detaching anything it shares a buffer with. */
+function ownsBuffer(a) {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength &&
+    !(typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer);
+}
+
+async function synth({ id, text, phonemes, incremental, options }) {
+  const input = inputs.get(id); // incremental only
+  let stream = null;
   try {
-    engine.check_options(options); // unset options take the voice's defaults
-    const chunks = phonemes ? phonemeChunks(text) : JSON.parse(engine.prepare(text, lexicon));
-    for (let index = 0; index < chunks.length; index++) {
-      // Messages (cancel) are handled between awaits, so a cancel stops us here.
+    if (!engine) throw new Error('no voice is loaded');
+    if (cancelled.has(id)) return;
+    // Options go through as the caller's JSON: the engine validates them (typed OptionsError).
+    if (incremental) stream = engine.stream_incremental(options, lexicon);
+    else if (phonemes) stream = engine.stream_phonemes(text, options);
+    else stream = engine.stream_text(text, options, lexicon);
+    const sampleRate = engine.sample_rate();
+    let index = 0;
+    let closed = false;
+    for (;;) {
+      if (input) {
+        // Pieces that arrived meanwhile go in before each next(), so it sees all text so far.
+        const pieces = input.pieces.splice(0);
+        for (const piece of pieces) stream.push(piece);
+        // Acknowledged so the caller sends more (it keeps a bounded amount in flight).
+        if (pieces.length) self.postMessage({ type: 'taken', id, chars: pieces.reduce((n, p) => n + p.length, 0) });
+        if (input.closed && !closed) {
+          stream.close();
+          closed = true;
+        }
+      }
+      const out = await stream.next();
+      if (cancelled.has(id)) return;
+      if (out == null) break;
+      if (out.waiting) {
+        if (!input || closed) throw new Error('the stream waits for input that cannot come');
+        if (!input.pieces.length && !input.closed) await nextInput(input);
+        if (cancelled.has(id)) return;
+        continue;
+      }
+      const samples = ownsBuffer(out.samples) ? out.samples : out.samples.slice();
+      const words = Array.from(out.words ?? [], ({ text: t, charStart, charEnd, start, end }) =>
+        ({ text: t, charStart, charEnd, start, end }));
+      self.postMessage({
+        type: 'chunk', id, index: index++, sentenceIndex: out.sentenceIndex, start: out.start, audio: samples,
+        sampleRate: out.sampleRate ?? sampleRate, words, spoken: out.spoken ?? undefined,
+      }, [samples.buffer]);
+      // Messages (cancel, push) are handled between tasks: let them in before the next chunk.
       await new Promise((r) => setTimeout(r, 0));
       if (cancelled.has(id)) return;
-      const audio = await engine.synthesize(chunks[index].phonemes, options, index); // seed + index
-      if (cancelled.has(id)) return;
-      self.postMessage({ type: 'chunk', id, index, text: chunks[index].text, audio, sampleRate: engine.sample_rate() },
-        [audio.buffer]);
     }
     self.postMessage({ type: 'done', id });
   } finally {
+    try { stream?.free(); } catch { /* already freed, or the engine trapped */ }
+    inputs.delete(id);
     cancelled.delete(id);
   }
 }

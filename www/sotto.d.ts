@@ -44,7 +44,7 @@ export type LexiconEntries = string | ReadonlyArray<readonly [string, string]> |
 
 /**
  * Checked by the engine: an option out of range, a non-integer speaker or seed, or an unknown
- * option name rejects with the engine's message.
+ * option name rejects with the engine's message (an Error named "OptionsError").
  */
 export interface SynthesisOptions {
   /** Speaking duration factor in [0.1, 5]: > 1 is slower (default: the voice's). */
@@ -55,21 +55,59 @@ export interface SynthesisOptions {
   noiseW?: number;
   /** Speaker index for multi-speaker voices (default 0). */
   speaker?: number;
-  /** Non-negative integer random seed (default 0; chunk i uses seed + i). */
+  /** Non-negative integer random seed (default 0); the engine derives each sentence's seed from it. */
   seed?: number;
   /** Cancels: the promise/iterator rejects with an AbortError DOMException. */
   signal?: AbortSignal;
-  /** Treat the input as Piper/eSpeak IPA phonemes instead of text (split after . ! ? ; :). */
+  /** Treat the (string) input as Piper/eSpeak IPA phonemes instead of text (one utterance, split only if too long). */
   phonemes?: boolean;
+}
+
+/**
+ * What `stream()` and `speak()` take: the whole text, or text arriving in pieces (e.g. tokens
+ * from a language model) as an async (or sync) iterable of strings. Pieces are concatenated
+ * as given (no separator is added); each sentence is spoken as soon as it is complete.
+ */
+export type TextInput = string | AsyncIterable<string> | Iterable<string>;
+
+/** One word of the caller's input and when it is spoken. */
+export interface WordTiming {
+  /** The word as written in the input: `input.slice(charStart, charEnd)`. */
+  text: string;
+  /**
+   * UTF-16 code unit offsets (JavaScript string indices) into the caller's whole input (for
+   * piecewise input, the concatenation of the pieces). A span that normalization expands
+   * ("$79.99", "Jan. 3rd", "10:30") is one word covering its whole spoken duration.
+   */
+  charStart: number;
+  charEnd: number;
+  /** Seconds from the start of the stream (of its audio, chunks back to back). */
+  start: number;
+  end: number;
 }
 
 export interface AudioChunk {
   /** Mono samples in [-1, 1]. */
   audio: Float32Array;
   sampleRate: number;
-  /** The sentence chunk this audio speaks. */
-  text: string;
+  /** Chunk number in this stream: 0, 1, 2, ... */
   index: number;
+  /** The sentence this chunk belongs to (a sentence may take several chunks). */
+  sentenceIndex: number;
+  /** Seconds from the start of the stream at which this chunk's audio starts (the words' clock). */
+  start: number;
+  /** The words whose speech this chunk carries (for phoneme input: its space-separated phoneme words). */
+  words: WordTiming[];
+  /** The input this chunk speaks, from its first word's start to its last word's end (absent with no words). */
+  text?: string;
+  /** What normalization made of the sentence (the spoken form); on each sentence's first chunk. */
+  spoken?: string;
+}
+
+/** A word as `speak()` reports it: its timing plus when it starts on the context's clock. */
+export interface SpokenWord extends WordTiming {
+  /** Context time (`audioContext.currentTime`) at which the word starts playing. */
+  startTime: number;
 }
 
 export interface SpeakOptions extends SynthesisOptions {
@@ -78,7 +116,17 @@ export interface SpeakOptions extends SynthesisOptions {
   /** Connect to this node (default: the context's destination). */
   destination?: AudioNode;
   /** Called when each chunk is scheduled; startTime is in the context's clock. */
-  onChunk?: (info: { index: number; text: string; startTime: number; duration: number }) => void;
+  onChunk?: (info: {
+    index: number; sentenceIndex: number; text?: string; spoken?: string; words: WordTiming[];
+    /** Stream seconds at which the chunk starts; `startTime` is where that plays on the context clock. */
+    start: number; startTime: number; duration: number;
+  }) => void;
+  /**
+   * Called as each word starts playing, in order: once the context's `currentTime` reaches the
+   * word's `startTime` (checked on a timer, so a few ms late at most, never early). Not called
+   * after `stop()`.
+   */
+  onWord?: (word: SpokenWord) => void;
 }
 
 export interface Playback {
@@ -108,9 +156,11 @@ export class Sotto {
    * overrides. Rejects, keeping the current lexicon, on an invalid entry (named by index).
    */
   setLexicon(entries: LexiconEntries | null): Promise<number>;
+  /** The whole audio at once. Rejects with the engine's typed error ("TextError", "OptionsError", ...). */
   synthesize(text: string, options?: SynthesisOptions): Promise<{ audio: Float32Array; sampleRate: number }>;
-  stream(text: string, options?: SynthesisOptions): AsyncGenerator<AudioChunk, void, undefined>;
-  speak(text: string, options?: SpeakOptions): Playback;
+  /** Chunks as soon as each is synthesized; piecewise input is spoken sentence by sentence as it arrives. */
+  stream(input: TextInput, options?: SynthesisOptions): AsyncGenerator<AudioChunk, void, undefined>;
+  speak(input: TextInput, options?: SpeakOptions): Playback;
   /** Terminates the worker; pending calls reject. */
   dispose(): void;
 }

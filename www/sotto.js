@@ -3,8 +3,8 @@
 //
 //   const tts = await Sotto.load({ manifest: '/models/en_US-joe-medium/manifest.json' });
 //   const { audio, sampleRate } = await tts.synthesize('Hello there.');
-//   for await (const chunk of tts.stream(text)) { ... }
-//   const playback = tts.speak(text); await playback.done;
+//   for await (const chunk of tts.stream(text)) { ... }     // or stream(asyncIterableOfPieces)
+//   const playback = tts.speak(text, { onWord }); await playback.done;
 //   tts.dispose();
 
 function abortError() {
@@ -32,8 +32,103 @@ function lexiconMessage(entries) {
 }
 
 /** Synthesis options for Rust, which validates them: only the engine's own fields are sent. */
-function engineOptions({ signal, phonemes, audioContext, destination, onChunk, ...opts }) {
+function engineOptions({ signal, phonemes, audioContext, destination, onChunk, onWord, ...opts }) {
   return JSON.stringify(opts);
+}
+
+/**
+ * Most UTF-16 units of piecewise input sent to the worker and not yet taken by the engine: a
+ * source that is faster than synthesis (or endless) is read only as fast as the engine takes it.
+ */
+const MAX_PIECES_AHEAD = 4096;
+
+function isIterable(x) {
+  return x != null && (typeof x[Symbol.asyncIterator] === 'function' || typeof x[Symbol.iterator] === 'function');
+}
+
+/**
+ * Fires `onWord` as each word starts, on an AudioContext's clock. Word times are seconds from
+ * the start of the stream; each chunk says where its stretch of stream time plays on the
+ * context clock, so a word maps through the chunk whose stretch holds its start. Times never
+ * accumulate across chunks (no drift), and a chunk scheduled late (after a gap) shifts only
+ * the words it holds. A timer only wakes the check; a word fires once the context's
+ * `currentTime` has reached its `startTime`, in order.
+ */
+class WordClock {
+  #ctx;
+  #onWord;
+  #spans = []; // {from, to, at}: stream seconds [from, to) play from context time `at`
+  #streamEnd = 0; // stream seconds received so far (sample-exact)
+  #unmapped = []; // words whose start lies beyond the audio received so far, in order
+  #due = []; // {word, startTime} in order
+  #seen = new Set(); // words already taken (a word may be carried by more than one chunk)
+  #timer = null;
+  #cancelled = false;
+
+  constructor(ctx, onWord) {
+    this.#ctx = ctx;
+    this.#onWord = onWord;
+  }
+
+  addChunk(chunk, at) {
+    const from = chunk.start ?? this.#streamEnd; // the engine's own clock, which the words use
+    this.#streamEnd = from + chunk.audio.length / chunk.sampleRate;
+    this.#spans.push({ from, to: this.#streamEnd, at });
+    for (const w of chunk.words) {
+      const key = `${w.charStart}:${w.charEnd}:${w.start}`;
+      if (this.#seen.has(key)) continue;
+      this.#seen.add(key);
+      this.#unmapped.push(w);
+    }
+    this.#map(false);
+  }
+
+  /** The stream has ended: words starting at or after its end map to its end. */
+  end() {
+    this.#map(true);
+  }
+
+  #map(final) {
+    while (this.#unmapped.length) {
+      const w = this.#unmapped[0];
+      const span = this.#spans.find((s) => w.start < s.to) ?? (final ? this.#spans.at(-1) : null);
+      if (!span) break; // its audio has not arrived yet
+      this.#unmapped.shift();
+      const startTime = span.at + Math.min(Math.max(0, w.start - span.from), span.to - span.from);
+      this.#due.push({ text: w.text, charStart: w.charStart, charEnd: w.charEnd, start: w.start, end: w.end, startTime });
+    }
+    this.#arm();
+  }
+
+  #arm() {
+    if (this.#cancelled || this.#timer !== null || !this.#due.length) return;
+    const wait = Math.max(0, this.#due[0].startTime - this.#ctx.currentTime);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#fire(this.#ctx.currentTime);
+      this.#arm();
+    }, Math.max(4, wait * 1000));
+  }
+
+  #fire(now) {
+    while (!this.#cancelled && this.#due.length && this.#due[0].startTime <= now) {
+      const word = this.#due.shift();
+      try { this.#onWord(word); } catch { /* a throwing callback must not stop playback */ }
+    }
+  }
+
+  /** Playback has ended: fire what is due by now (timer lag), then stop. */
+  flush() {
+    this.#fire(this.#ctx.currentTime);
+    this.cancel();
+  }
+
+  cancel() {
+    this.#cancelled = true;
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#due.length = 0;
+  }
 }
 
 export class Sotto {
@@ -153,34 +248,86 @@ export class Sotto {
   }
 
   /**
-   * Yields {audio, sampleRate, text, index} per sentence chunk, as soon as each is ready.
-   * Breaking out of the loop, or aborting opts.signal, stops the worker before its next chunk.
+   * Yields chunks {audio, sampleRate, index, sentenceIndex, start, words, text?, spoken?} as soon as the
+   * engine has vocoded each one. `input` is a string, or an (async) iterable of strings (text
+   * arriving piece by piece, e.g. from a language model): pieces go to the engine as they
+   * arrive, and each sentence is spoken as soon as it is complete. Breaking out of the loop, or
+   * aborting opts.signal, stops the worker before its next chunk.
    */
-  async *stream(text, opts = {}) {
-    if (typeof text !== 'string') throw new TypeError('Sotto: text must be a string');
+  async *stream(input, opts = {}) {
+    const incremental = typeof input !== 'string';
+    if (incremental && !isIterable(input)) {
+      throw new TypeError('Sotto: input must be a string or an (async) iterable of strings');
+    }
     const { signal, phonemes = false } = opts;
+    if (incremental && phonemes) throw new TypeError('Sotto: phoneme input must be a string');
     const options = engineOptions(opts); // checked by the engine, before the first chunk
     signal?.throwIfAborted?.();
+    let received = incremental ? '' : input; // the caller's text so far: words index into it
+    let inFlight = 0; // UTF-16 units sent to the worker that it has not yet taken
+    let flow = null; // wakes the piece pump when the worker takes some
     const ready = []; // chunks received but not yet yielded
     let wake = null; // resolves the consumer's pending wait
     let ended = false;
     let error = null;
     const poke = () => { wake?.(); wake = null; };
-    const id = this.#start({ type: 'synth', text, phonemes: Boolean(phonemes), options }, {
+    const message = incremental
+      ? { type: 'synth', incremental: true, options }
+      : { type: 'synth', text: input, phonemes: Boolean(phonemes), options };
+    const id = this.#start(message, {
       onMessage: (msg, finish) => {
         if (msg.type === 'chunk') {
-          ready.push({ audio: msg.audio, sampleRate: msg.sampleRate, text: msg.text, index: msg.index });
+          const { words } = msg;
+          const chunk = {
+            audio: msg.audio, sampleRate: msg.sampleRate, index: msg.index, sentenceIndex: msg.sentenceIndex,
+            start: msg.start, words,
+          };
+          // The caller's text this chunk speaks: from its first word's start to its last word's end.
+          if (words.length) chunk.text = received.slice(words[0].charStart, words.at(-1).charEnd);
+          if (msg.spoken !== undefined) chunk.spoken = msg.spoken;
+          ready.push(chunk);
+        } else if (msg.type === 'taken') {
+          inFlight -= msg.chars;
+          flow?.();
+          return;
         } else if (msg.type === 'done') {
           ended = true;
           finish();
         }
         poke();
       },
-      fail: (err) => { error = err; poke(); },
+      fail: (err) => { error = err; poke(); flow?.(); },
       signal,
     });
+    let iterator = null;
+    if (incremental) {
+      iterator = input[Symbol.asyncIterator] ? input[Symbol.asyncIterator]() : input[Symbol.iterator]();
+      // Forwards pieces while the consumer reads chunks; stops when the job has ended.
+      (async () => {
+        for (;;) {
+          // Bounded in flight: a source faster than synthesis waits here instead of queueing.
+          while (inFlight >= MAX_PIECES_AHEAD && this.#jobs.has(id)) await new Promise((r) => { flow = r; });
+          flow = null;
+          if (!this.#jobs.has(id)) return;
+          const { value, done } = await iterator.next();
+          if (!this.#jobs.has(id)) return; // finished, cancelled or failed meanwhile
+          if (done) return this.#post({ type: 'close', id });
+          if (typeof value !== 'string') throw new TypeError('Sotto: each piece of the input must be a string');
+          received += value;
+          inFlight += value.length;
+          if (value) this.#post({ type: 'push', id, piece: value });
+        }
+      })().catch((err) => {
+        iterator = null; // it threw: it has finished
+        if (!this.#jobs.has(id)) return;
+        this.#cancel(id);
+        error = err;
+        poke();
+      });
+    }
     try {
       for (;;) {
+        if (error?.name === 'AbortError') throw error; // aborting drops chunks not yet yielded
         if (ready.length) yield ready.shift();
         else if (error) throw error;
         else if (ended) return;
@@ -188,21 +335,26 @@ export class Sotto {
       }
     } finally {
       this.#cancel(id); // no-op when finished; stops the worker when the consumer broke out
+      flow?.(); // a pump waiting for the worker sees the job gone
+      // Not awaited: a source blocked on its next piece must not hold the consumer.
+      if (iterator && !ended) Promise.resolve().then(() => iterator.return?.()).catch(() => {});
     }
   }
 
   /**
    * Speaks through WebAudio, scheduling chunks back to back (gapless) as they arrive.
    * Returns {stop(), done}: `done` resolves when playback ends or is stopped, and rejects on
-   * a synthesis error. opts.audioContext / opts.destination override the output.
+   * a synthesis error. opts.audioContext / opts.destination override the output; opts.onWord
+   * is called as each word starts, on the context's clock.
    */
-  speak(text, opts = {}) {
+  speak(input, opts = {}) {
     const controller = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
     const ctx = opts.audioContext ?? new AudioContext();
     const ownsContext = !opts.audioContext;
     const destination = opts.destination ?? ctx.destination;
     const sources = new Set();
+    const words = opts.onWord ? new WordClock(ctx, opts.onWord) : null;
     let stopped = false;
 
     const done = (async () => {
@@ -210,7 +362,8 @@ export class Sotto {
         if (ctx.state === 'suspended') await ctx.resume().catch(() => {});
         let next = 0; // context time at which the next chunk starts
         let lastEnded = Promise.resolve();
-        for await (const chunk of this.stream(text, { ...opts, signal })) {
+        for await (const chunk of this.stream(input, { ...opts, signal })) {
+          if (stopped) break;
           const buffer = ctx.createBuffer(1, chunk.audio.length, chunk.sampleRate);
           buffer.copyToChannel(chunk.audio, 0);
           const src = ctx.createBufferSource();
@@ -219,15 +372,23 @@ export class Sotto {
           // A small lead keeps the first chunk (and any chunk that arrives late) from clipping.
           next = Math.max(next, ctx.currentTime + 0.05);
           src.start(next);
+          const startTime = next;
           next += buffer.duration;
           sources.add(src);
           lastEnded = new Promise((r) => { src.onended = () => { sources.delete(src); r(); }; });
-          opts.onChunk?.({ index: chunk.index, text: chunk.text, startTime: next - buffer.duration, duration: buffer.duration });
+          words?.addChunk(chunk, startTime);
+          opts.onChunk?.({
+            index: chunk.index, sentenceIndex: chunk.sentenceIndex, text: chunk.text, spoken: chunk.spoken,
+            words: chunk.words, start: chunk.start, startTime, duration: buffer.duration,
+          });
         }
+        words?.end();
         await lastEnded;
+        words?.flush(); // the last words start before the audio ends: fire any timer lag left
       } catch (err) {
         if (!(stopped && err?.name === 'AbortError')) throw err;
       } finally {
+        words?.cancel();
         for (const s of sources) { try { s.stop(); } catch { /* not started */ } }
         sources.clear();
         if (ownsContext) ctx.close().catch(() => {});
@@ -236,6 +397,7 @@ export class Sotto {
     return {
       stop() {
         stopped = true;
+        words?.cancel();
         controller.abort();
         for (const s of sources) { try { s.stop(); } catch { /* not started */ } }
       },
@@ -280,6 +442,10 @@ export class Sotto {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.#worker.postMessage({ ...message, id });
     return id;
+  }
+
+  #post(message) {
+    if (!this.#disposed) this.#worker.postMessage(message);
   }
 
   #cancel(id) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSite, startServer, launch, HELLO } from './helpers.mjs';
+import { buildSite, startServer, launch, HELLO, CAFE } from './helpers.mjs';
 
 const SCREENSHOT = process.env.SOTTO_SCREENSHOT ?? join(tmpdir(), 'sotto-demo.png');
 let site, server, browser, page;
@@ -72,6 +72,53 @@ test('(f) demo: Speak on the CPU backend starts playback', async () => {
   assert.deepEqual(pageErrors, []);
   const csp = browser.logs.filter((l) => /Content Security Policy|Refused to/.test(l));
   assert.deepEqual(csp, [], 'no CSP violations');
+});
+
+test('demo: the word being spoken is highlighted in the copy of the text; the spoken form on request', async () => {
+  const text = `${CAFE} Then it was over.`;
+  await page.uncheck('#phonemes');
+  await page.fill('#text', text);
+  // Records, in order, every word element that gets the highlight class (by the class it had
+  // before each change: a short word may lose it again before the observer runs).
+  await page.evaluate(() => {
+    window.highlighted = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (!r.oldValue?.split(' ').includes('current')) window.highlighted.push(r.target.textContent);
+      }
+    }).observe(document.getElementById('reading'),
+      { subtree: true, attributes: true, attributeFilter: ['class'], attributeOldValue: true });
+  });
+  await page.click('#speak');
+  await page.waitForSelector('#reading .word.current', { timeout: 60_000 });
+  assert.equal(await page.getAttribute('body', 'data-state'), 'speaking', 'highlighted during playback');
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+  assert.equal(await page.textContent('#error'), '');
+  const r = await page.evaluate(() => ({
+    highlighted: window.highlighted,
+    words: [...document.querySelectorAll('#reading .word')].map((e) => e.textContent),
+    reading: document.getElementById('reading').textContent,
+    current: document.querySelectorAll('#reading .current').length,
+    spokenHidden: document.getElementById('spoken-form').hidden,
+  }));
+  console.log(`demo highlight: ${r.highlighted.join(' → ')}`);
+  assert.equal(r.reading, text, 'the copy shows the text as typed');
+  assert.ok(r.words.includes('$79.99') && r.words.includes('Café'));
+  assert.deepEqual(r.highlighted, r.words, 'every word was highlighted once, in order');
+  assert.equal(r.current, 0, 'no highlight after playback');
+  assert.ok(r.spokenHidden, 'the spoken form is hidden until asked for');
+
+  await page.check('#show-spoken');
+  const spoken = await page.$$eval('#spoken-form:not([hidden]) li', (li) => li.map((e) => e.textContent));
+  console.log(`demo spoken form: ${JSON.stringify(spoken)}`);
+  assert.equal(spoken.length, 2, 'one entry per sentence');
+  assert.match(spoken[0], /dollars/i);
+  assert.doesNotMatch(spoken[0], /\$/);
+  await page.uncheck('#show-spoken');
+  assert.ok(await page.$eval('#spoken-form', (e) => e.hidden));
+  const csp = browser.logs.filter((l) => /Content Security Policy|Refused to/.test(l));
+  assert.deepEqual(csp, [], 'no CSP violations');
+  assert.deepEqual(pageErrors, []);
 });
 
 test('(d) demo works offline after one visit (server stopped)', async () => {

@@ -1,11 +1,13 @@
 // The core of the real-browser suite in Firefox ESR (CPU backend: it has no WebGPU), driven by
 // puppeteer-core over WebDriver BiDi: load with progress and verified shards, synthesis that
-// matches the native CLI, a tampered shard refused by name, and the demo reloading offline.
+// matches the native CLI, word timings in the input's UTF-16 offsets, a tampered shard refused
+// by name, and the demo reloading offline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import {
   buildSite, addTamperedVoice, startServer, nativeReference, snrDb, rms, fromBase64F32, PAGE_HELPERS, HELLO, GOOD, BAD,
+  CAFE,
 } from './helpers.mjs';
 import { launchFirefox } from '../../tools/firefox.mjs';
 
@@ -28,16 +30,18 @@ after(async () => {
 });
 
 test('Firefox: loads with progress, verifies shards, synthesizes like the native CLI', async () => {
-  const r = await page.evaluate(async (GOOD, HELLO) => {
+  const r = await page.evaluate(async (GOOD, HELLO, CAFE) => {
     const { Sotto } = await import('/www/sotto.js');
     const phases = new Set();
     let last = null;
     window.tts = await Sotto.load({ manifest: GOOD, onProgress: (e) => { phases.add(e.phase); last = e; } });
     const { audio, sampleRate } = await tts.synthesize(HELLO, { phonemes: true, noiseScale: 0, noiseW: 0 });
     const text = await tts.synthesize('Firefox speaks too. Twice, in fact.');
+    const words = [];
+    for await (const c of tts.stream(CAFE)) words.push(...c.words);
     return { backend: tts.backend, phases: [...phases].sort(), last, sampleRate, b64: f32ToBase64(audio),
-      textSamples: text.audio.length };
-  }, GOOD, HELLO);
+      textSamples: text.audio.length, words };
+  }, GOOD, HELLO, CAFE);
   const audio = fromBase64F32(r.b64);
   const ref = await nativeReference(HELLO, site);
   const snr = snrDb(ref, audio);
@@ -50,6 +54,10 @@ test('Firefox: loads with progress, verifies shards, synthesizes like the native
   assert.equal(audio.length, ref.length);
   assert.ok(rms(audio) > 0.01 && snr >= 40, `SNR ${snr.toFixed(1)} dB >= 40 dB`);
   assert.ok(r.textSamples > 22050);
+  console.log(`firefox words: ${r.words.map((w) => `${w.text}[${w.charStart},${w.charEnd})@${w.start.toFixed(2)}`).join(' ')}`);
+  assert.ok(r.words.length >= 5);
+  for (const w of r.words) assert.equal(CAFE.slice(w.charStart, w.charEnd), w.text, 'UTF-16 offsets into the input');
+  assert.ok(r.words.some((w) => w.text === '$79.99'));
 });
 
 test('Firefox: a tampered shard is refused by name and the loaded voice keeps working', async () => {

@@ -19,6 +19,8 @@ export const VOICE_DIR = join(REPO, 'voices/en_US-joe-medium');
 export const PKG_DIR = process.env.SOTTO_PKG_DIR ?? join(REPO, 'pkg');
 export { CHROMIUM };
 export const HELLO = 'həlˈoʊ wˈɜːld.';
+/** Text whose normalization expands "$79.99" and "Jan. 3rd"; "é" is one UTF-16 unit, not ASCII. */
+export const CAFE = 'Café costs $79.99 on Jan. 3rd.';
 /** The voice's manifest in a built site, and a copy whose vocoder shard has one byte flipped. */
 export const GOOD = '/models/en_US-joe-medium/manifest.json';
 export const BAD = '/models/tampered/manifest.json';

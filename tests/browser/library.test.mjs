@@ -1,5 +1,5 @@
 // The library on the CPU backend: parity with the native CLI, no network during synthesis,
-// sentence streaming and cancellation.
+// chunk streaming and cancellation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
@@ -77,70 +77,76 @@ test('(e) no network request is made during synthesis', async () => {
   assert.equal(server.requests.length, before);
 });
 
-test('stream yields one chunk per sentence, in order', async () => {
-  const chunks = await page.evaluate(async (phonemes) => {
+// Text input: the engine splits sentences (phoneme input is one utterance unless too long).
+const THREE = 'Hello world. Hello again. Hello once more.';
+
+test('stream yields chunks in order, each sentence in turn', async () => {
+  const chunks = await page.evaluate(async (text) => {
     const out = [];
-    for await (const c of tts.stream(`${phonemes} ${phonemes} ${phonemes}`, { phonemes: true, noiseScale: 0, noiseW: 0 })) {
-      out.push({ index: c.index, n: c.audio.length, sr: c.sampleRate, at: performance.now() });
+    for await (const c of tts.stream(text, { noiseScale: 0, noiseW: 0 })) {
+      out.push({ index: c.index, sentence: c.sentenceIndex, n: c.audio.length, sr: c.sampleRate, at: performance.now() });
     }
     return out;
-  }, HELLO);
-  console.log(`stream: ${chunks.map((c) => c.n).join(', ')} samples; ` +
+  }, THREE);
+  console.log(`stream: ${chunks.map((c) => `${c.sentence}:${c.n}`).join(', ')} (sentence:samples); ` +
     `gaps ${chunks.slice(1).map((c, i) => (c.at - chunks[i].at).toFixed(0)).join(', ')} ms`);
-  assert.deepEqual(chunks.map((c) => c.index), [0, 1, 2]);
+  assert.deepEqual(chunks.map((c) => c.index), chunks.map((_, i) => i));
+  const sentences = chunks.map((c) => c.sentence);
+  assert.deepEqual([...new Set(sentences)], [0, 1, 2], 'three sentences, in order');
+  assert.deepEqual(sentences, [...sentences].sort((a, b) => a - b));
   assert.ok(chunks.every((c) => c.n > 0 && c.sr === 22050));
 });
 
 test('an aborted synthesis rejects with AbortError and the engine stays usable', async () => {
   const r = await page.evaluate(async (phonemes) => {
+    const sentence = 'Hello world.';
     let t = performance.now();
-    await tts.synthesize(phonemes, { phonemes: true });
+    await tts.synthesize(sentence);
     const single = performance.now() - t;
     const ac = new AbortController();
-    const long = Array(8).fill(phonemes).join(' ');
-    const p = tts.synthesize(long, { phonemes: true, signal: ac.signal });
+    const long = Array(8).fill(sentence).join(' ');
+    const p = tts.synthesize(long, { signal: ac.signal });
     setTimeout(() => ac.abort(), 50);
     let name = null;
     try { await p; } catch (e) { name = `${e.name}/${e instanceof DOMException}`; }
     let pre = null;
     try { await tts.synthesize(phonemes, { phonemes: true, signal: AbortSignal.abort() }); } catch (e) { pre = e.name; }
     t = performance.now();
-    const after = await tts.synthesize(phonemes, { phonemes: true });
+    const after = await tts.synthesize(sentence);
     const afterMs = performance.now() - t; // waits for at most the chunk in progress when aborted
     return { name, pre, after: after.audio.length, single, afterMs };
   }, HELLO);
-  console.log(`abort: next synthesis took ${r.afterMs.toFixed(0)} ms (one chunk: ${r.single.toFixed(0)} ms)`);
+  console.log(`abort: next synthesis took ${r.afterMs.toFixed(0)} ms (one sentence: ${r.single.toFixed(0)} ms)`);
   assert.equal(r.name, 'AbortError/true');
   assert.ok(r.afterMs < 4 * r.single, 'the worker stopped instead of finishing the 8 sentences');
   assert.equal(r.pre, 'AbortError');
   assert.ok(r.after > 0);
 });
 
-test('speak schedules sentence chunks back to back and stop() ends it', async () => {
-  const r = await page.evaluate(async (phonemes) => {
+test('speak schedules chunks back to back and stop() ends it', async () => {
+  const r = await page.evaluate(async (text) => {
     const chunks = [];
-    const text = `${phonemes} ${phonemes} ${phonemes}`;
-    const p = tts.speak(text, { phonemes: true, onChunk: (c) => chunks.push(c) });
+    const p = tts.speak(text, { onChunk: (c) => chunks.push(c) });
     await p.done;
     let stoppedChunks = 0;
-    const q = tts.speak(text, { phonemes: true, onChunk: () => { stoppedChunks++; q.stop(); } });
+    const q = tts.speak(text, { onChunk: () => { stoppedChunks++; q.stop(); } });
     await q.done; // resolves (not rejects) after stop()
     return { chunks, stoppedChunks };
-  }, HELLO);
+  }, THREE);
   const gaps = r.chunks.slice(1).map((c, i) => c.startTime - (r.chunks[i].startTime + r.chunks[i].duration));
   console.log(`speak: ${r.chunks.length} chunks; gaps between chunks ${gaps.map((g) => (g * 1000).toFixed(1)).join(', ')} ms ` +
     '(0 = gapless; > 0 only when synthesis fell behind playback)');
-  assert.equal(r.chunks.length, 3);
+  assert.deepEqual([...new Set(r.chunks.map((c) => c.sentenceIndex))], [0, 1, 2]);
   assert.ok(gaps.every((g) => g > -1e-6), 'chunks never overlap');
   assert.equal(r.stoppedChunks, 1);
 });
 
-test('text input: prepare() splits sentences and each one is spoken', async () => {
+test('text input: each sentence is spoken, and chunks carry the text they speak', async () => {
   const r = await page.evaluate(async () => {
     try {
       const out = [];
       for await (const c of tts.stream('Hello world. How are you today?', { noiseScale: 0, noiseW: 0 })) {
-        out.push({ index: c.index, n: c.audio.length, text: c.text });
+        out.push({ index: c.index, sentence: c.sentenceIndex, n: c.audio.length, text: c.text });
       }
       return { out };
     } catch (e) {
@@ -148,9 +154,15 @@ test('text input: prepare() splits sentences and each one is spoken', async () =
     }
   });
   assert.equal(r.error, undefined);
-  console.log(`text: ${r.out.map((c) => `chunk ${c.index}: ${c.n} samples`).join(', ')}`);
-  assert.equal(r.out.length, 2);
-  assert.ok(r.out.every((c) => c.n > 5000 && c.text.length > 0));
+  console.log(`text: ${r.out.map((c) => `chunk ${c.index} (sentence ${c.sentence}): ${c.n} samples, ${JSON.stringify(c.text)}`).join('; ')}`);
+  for (const s of [0, 1]) {
+    const mine = r.out.filter((c) => c.sentence === s);
+    assert.ok(mine.reduce((n, c) => n + c.n, 0) > 5000, `sentence ${s} is spoken`);
+  }
+  assert.equal(r.out.at(-1).sentence, 1);
+  const texts = r.out.map((c) => c.text).filter(Boolean).join(' ');
+  assert.match(texts, /Hello/);
+  assert.match(texts, /today/);
 });
 
 test('invalid text is refused with an Error that does not echo the text', async () => {
