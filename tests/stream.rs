@@ -140,7 +140,10 @@ fn chunks_are_sentences_in_order_with_the_seed_policy() {
     let chunks = whole(&voice, TEXT, 5);
     let sentences: Vec<_> = chunks.iter().filter_map(|c| c.sentence.as_ref()).collect();
     assert_eq!(sentences.len(), 4, "four sentences");
-    assert!(chunks.len() > sentences.len(), "sentences span several windows");
+    assert!(
+        chunks.len() > sentences.len(),
+        "sentences span several windows"
+    );
     // Indices run 0, 1, 2, ... without gaps; each sentence starts with its info.
     let mut expected = 0;
     for c in &chunks {

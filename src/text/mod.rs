@@ -332,6 +332,24 @@ mod tests {
     }
 
     #[test]
+    fn chunks_are_grouped_by_sentence() {
+        let l = TextLimits {
+            max_sentence_chars: 20,
+            ..TextLimits::default()
+        };
+        let text = "one two three four five six seven eight. Nine ten.";
+        let groups = phonemize_sentences(text, &l, Lexicon::builtin()).expect("ok");
+        assert_eq!(groups.len(), 2);
+        assert!(groups[0].len() >= 2, "{groups:?}");
+        assert_eq!(groups[1].len(), 1);
+        let flat: Vec<PhonemizedSentence> = groups.into_iter().flatten().collect();
+        assert_eq!(
+            flat,
+            phonemize_with(text, &l, Lexicon::builtin()).expect("ok")
+        );
+    }
+
+    #[test]
     fn long_sentences_are_chunked() {
         let l = TextLimits {
             max_phonemes_per_chunk: 60,
