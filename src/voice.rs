@@ -252,3 +252,57 @@ impl Voice {
         Ok(ids::phonemes_to_ids(phonemes, &self.phonemes)?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+    use crate::signing::{ManifestSigner, SignatureError};
+    use crate::weights::integrity::Sha256Digest;
+
+    /// The signature and the pin are checked on the raw bytes, before the manifest is parsed:
+    /// signed garbage gets as far as the manifest parser, anything else is a `Signature` error.
+    #[test]
+    fn new_verified_checks_before_parsing() {
+        let signer = ManifestSigner::from_seed(&[9; 32]);
+        let bytes = b"not a manifest";
+        let sig = signer.sign(bytes);
+        let trust = ManifestTrust {
+            public_key: Some(signer.public_key()),
+            digest: None,
+        };
+        let load =
+            |m: &[u8], s: Option<&[u8]>, t: &ManifestTrust| VoiceLoader::new_verified(m, s, t);
+        assert!(matches!(
+            load(bytes, Some(sig.as_bytes()), &trust),
+            Err(Error::Manifest(_))
+        ));
+        assert!(matches!(
+            load(bytes, None, &trust),
+            Err(Error::Signature(SignatureError::Missing))
+        ));
+        let mut flipped = bytes.to_vec();
+        flipped[3] ^= 1;
+        assert!(matches!(
+            load(&flipped, Some(sig.as_bytes()), &trust),
+            Err(Error::Signature(SignatureError::Invalid))
+        ));
+        let other = ManifestSigner::from_seed(&[10; 32]).sign(bytes);
+        assert!(matches!(
+            load(bytes, Some(other.as_bytes()), &trust),
+            Err(Error::Signature(SignatureError::Invalid))
+        ));
+        let pinned = ManifestTrust {
+            public_key: None,
+            digest: Some(Sha256Digest::of(b"another manifest")),
+        };
+        assert!(matches!(
+            load(bytes, None, &pinned),
+            Err(Error::Signature(SignatureError::DigestMismatch))
+        ));
+        assert!(matches!(
+            load(bytes, None, &ManifestTrust::default()),
+            Err(Error::Manifest(_))
+        ));
+    }
+}
