@@ -12,6 +12,9 @@ pub enum Error {
     /// The voice manifest is malformed or names something unsafe.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
+    /// The manifest's signature or pinned digest did not verify (checked before parsing).
+    #[error(transparent)]
+    Signature(#[from] crate::signing::SignatureError),
     /// A weight shard failed its integrity check or could not be parsed.
     #[error(transparent)]
     Weights(#[from] WeightsError),

@@ -9,6 +9,7 @@
 //!    HiFi-GAN vocoder, on a runtime-chosen burn [`Device`] ([`backend`]);
 //! 4. [`audio`] — samples → WAV.
 //!
+//! [`signing`] checks a manifest's Ed25519 signature and pinned digest before it is parsed.
 //! [`VoiceLoader`] and [`Voice`] ([`voice`]) tie them together; [`convert`] (native only) turns
 //! a Piper ONNX voice into a manifest and shards; `web` (wasm only) is the JavaScript API.
 //!
@@ -31,6 +32,7 @@ pub mod manifest;
 pub mod model;
 pub mod rng;
 pub mod stream;
+pub mod signing;
 pub mod text;
 pub mod voice;
 #[cfg(target_arch = "wasm32")]

@@ -25,6 +25,8 @@ use std::ops::RangeInclusive;
 
 /// Largest `manifest.json` accepted, in bytes.
 pub const MAX_MANIFEST_BYTES: usize = 1 << 20;
+/// Largest `manifest.json.sig` accepted, in bytes (88 base64 characters plus whitespace).
+pub const MAX_SIGNATURE_FILE_BYTES: usize = 256;
 /// Most shards a voice may have.
 pub const MAX_SHARDS: usize = 64;
 /// Largest shard, in bytes (the converter splits below this; browsers fetch one at a time).

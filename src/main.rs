@@ -2,12 +2,14 @@
 //! text front-end makes of a line, and time synthesis for the benchmark.
 //!
 //! ```text
-//! sotto convert VOICE.onnx VOICE.onnx.json --out DIR [--dtype f32|f16]
+//! sotto convert VOICE.onnx VOICE.onnx.json --out DIR [--dtype f32|f16] [--sign KEYFILE]
 //! sotto speak --voice DIR --out FILE.wav|FILE.f32|- [--text "…" | --text-file F | --phonemes "IPA" | --ids 1,0,20,...]
 //!             [--lexicon F] [--length-scale X] [--noise-scale X] [--noise-w X] [--speaker N] [--seed N]
+//!             [--public-key KEY] [--manifest-digest sha256-…]
 //! sotto normalize                  (stdin lines → spoken-form text, one line per line)
 //! sotto phonemize [--lexicon F] [--lts]   (stdin lines → Piper phoneme text)
 //! sotto bench --voice DIR --ids-file FILE [--runs N]
+//! sotto keygen --out FILE          (FILE: secret key, FILE.pub: public key, also printed)
 //! ```
 //! The grammar is in `cli/args.rs`; `sotto --help` and `sotto COMMAND --help` print it.
 //! User text is never printed or logged. Exit status: 0 done, 1 refused, 2 usage.
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
             cli::lines::run(mode, a.lexicon)
         }
         Command::Bench(a) => cli::bench::run(a),
+        Command::Keygen(a) => cli::keygen(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

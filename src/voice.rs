@@ -6,6 +6,7 @@ use crate::ids::{self, PhonemeIdMap};
 use crate::manifest::{self, Manifest, ShardEntry};
 use crate::model::window::{self, Halo};
 use crate::model::{self, AcousticModel, Prepared, SynthesisOptions, Vocoder};
+use crate::signing::ManifestTrust;
 use crate::weights::{TensorStore, WeightsError};
 use crate::{Audio, Device, Result, rng, text};
 use burn::tensor::Tensor;
@@ -29,7 +30,19 @@ pub struct VoiceLoader {
 }
 
 impl VoiceLoader {
-    /// Starts from manifest bytes (parsed and validated).
+    /// Starts from manifest bytes that must first satisfy `trust` (a signature by its key over
+    /// these exact bytes, `signature` being the `manifest.json.sig` contents; a pinned SHA-256):
+    /// refused with [`crate::Error::Signature`] before a byte of the manifest is parsed.
+    pub fn new_verified(
+        manifest_bytes: &[u8],
+        signature: Option<&[u8]>,
+        trust: &ManifestTrust,
+    ) -> Result<Self> {
+        trust.check(manifest_bytes, signature)?;
+        Self::new(manifest_bytes)
+    }
+
+    /// Starts from manifest bytes (parsed and validated), trusting them as they are.
     pub fn new(manifest_bytes: &[u8]) -> Result<Self> {
         let manifest = Manifest::parse(manifest_bytes)?;
         if manifest.num_speakers > 1 {
@@ -103,7 +116,18 @@ impl Voice {
     /// Loads `manifest.json` and its shards from a directory (native only).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn load_dir(dir: &std::path::Path, device: &Device) -> Result<Self> {
-        use crate::limits::{MAX_MANIFEST_BYTES, read_at_most};
+        Self::load_dir_verified(dir, device, &ManifestTrust::default())
+    }
+
+    /// [`Voice::load_dir`], the manifest first checked against `trust` (when it has a key,
+    /// `manifest.json.sig` beside the manifest must hold a valid signature).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn load_dir_verified(
+        dir: &std::path::Path,
+        device: &Device,
+        trust: &ManifestTrust,
+    ) -> Result<Self> {
+        use crate::limits::{MAX_MANIFEST_BYTES, MAX_SIGNATURE_FILE_BYTES, read_at_most};
         // Each file is read only up to its bound + 1 bytes: a larger, growing or endless file
         // is then refused by the size check that follows, never buffered whole.
         let read = |name: &str, max: u64| {
@@ -112,7 +136,22 @@ impl Voice {
         let manifest = read("manifest.json", MAX_MANIFEST_BYTES as u64)
             .map_err(|_| manifest::ManifestError::Unreadable)?
             .ok_or(manifest::ManifestError::TooLarge)?;
-        let mut loader = VoiceLoader::new(&manifest)?;
+        // Only a missing file counts as "unsigned"; an unreadable or oversized one is malformed.
+        let signature = if trust.needs_signature() {
+            match std::fs::File::open(dir.join(crate::signing::SIGNATURE_FILE)) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                opened => Some(
+                    opened
+                        .and_then(|f| read_at_most(f, MAX_SIGNATURE_FILE_BYTES as u64))
+                        .ok()
+                        .flatten()
+                        .ok_or(crate::signing::SignatureError::Malformed)?,
+                ),
+            }
+        } else {
+            None
+        };
+        let mut loader = VoiceLoader::new_verified(&manifest, signature.as_deref(), trust)?;
         let shards: Vec<(String, u64)> = loader
             .shards()
             .iter()
@@ -308,5 +347,59 @@ impl Voice {
     /// Phoneme text → ids with this voice's table (refused past [`crate::limits::MAX_IDS`]).
     pub fn phoneme_ids(&self, phonemes: &str) -> Result<ids::PhonemeIds> {
         Ok(ids::phonemes_to_ids(phonemes, &self.phonemes)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+    use crate::signing::{ManifestSigner, SignatureError};
+    use crate::weights::integrity::Sha256Digest;
+
+    /// The signature and the pin are checked on the raw bytes, before the manifest is parsed:
+    /// signed garbage gets as far as the manifest parser, anything else is a `Signature` error.
+    #[test]
+    fn new_verified_checks_before_parsing() {
+        let signer = ManifestSigner::from_seed(&[9; 32]);
+        let bytes = b"not a manifest";
+        let sig = signer.sign(bytes);
+        let trust = ManifestTrust {
+            public_key: Some(signer.public_key()),
+            digest: None,
+        };
+        let load =
+            |m: &[u8], s: Option<&[u8]>, t: &ManifestTrust| VoiceLoader::new_verified(m, s, t);
+        assert!(matches!(
+            load(bytes, Some(sig.as_bytes()), &trust),
+            Err(Error::Manifest(_))
+        ));
+        assert!(matches!(
+            load(bytes, None, &trust),
+            Err(Error::Signature(SignatureError::Missing))
+        ));
+        let mut flipped = bytes.to_vec();
+        flipped[3] ^= 1;
+        assert!(matches!(
+            load(&flipped, Some(sig.as_bytes()), &trust),
+            Err(Error::Signature(SignatureError::Invalid))
+        ));
+        let other = ManifestSigner::from_seed(&[10; 32]).sign(bytes);
+        assert!(matches!(
+            load(bytes, Some(other.as_bytes()), &trust),
+            Err(Error::Signature(SignatureError::Invalid))
+        ));
+        let pinned = ManifestTrust {
+            public_key: None,
+            digest: Some(Sha256Digest::of(b"another manifest")),
+        };
+        assert!(matches!(
+            load(bytes, None, &pinned),
+            Err(Error::Signature(SignatureError::DigestMismatch))
+        ));
+        assert!(matches!(
+            load(bytes, None, &ManifestTrust::default()),
+            Err(Error::Manifest(_))
+        ));
     }
 }

@@ -2,6 +2,8 @@
 //!
 //! ```js
 //! const loader = new VoiceLoader(manifestBytes);      // validated manifest
+//! // or, refusing unsigned / wrongly signed / unpinned manifests before parsing them:
+//! const loader = VoiceLoader.new_verified(manifestBytes, sigBytesOrNull, publicKeyOrNull, digestOrNull);
 //! loader.add_shard(file, bytes);                      // size + SHA-256 checked, then parsed
 //! const engine = await loader.finish('auto');         // 'auto' | 'webgpu' | 'cpu'
 //! engine.check_options(optionsJson);                  // optional: throws on a bad option
@@ -89,6 +91,24 @@ impl VoiceLoader {
     pub fn new(manifest: &[u8]) -> Result<VoiceLoader, JsError> {
         Ok(Self {
             inner: crate::VoiceLoader::new(manifest).map_err(js_err)?,
+        })
+    }
+
+    /// Like the constructor, after checking the manifest bytes: with `public_key` (base64 or hex
+    /// of the 32-byte Ed25519 key) `signature` (the `manifest.json.sig` bytes; `null` when there
+    /// is none) must be its valid signature of them; with `digest` (`sha256-<base64>`) they must
+    /// hash to it. Refusals name what failed, never the key or the manifest.
+    pub fn new_verified(
+        manifest: &[u8],
+        signature: Option<Vec<u8>>,
+        public_key: Option<String>,
+        digest: Option<String>,
+    ) -> Result<VoiceLoader, JsError> {
+        let trust = crate::signing::ManifestTrust::parse(public_key.as_deref(), digest.as_deref())
+            .map_err(js_err)?;
+        Ok(Self {
+            inner: crate::VoiceLoader::new_verified(manifest, signature.as_deref(), &trust)
+                .map_err(js_err)?,
         })
     }
 

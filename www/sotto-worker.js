@@ -2,7 +2,7 @@
 // synthesizes sentence by sentence. Must run as a *dedicated* module Worker: wgpu panics
 // in other global scopes (shared/service workers).
 //
-// Messages in:  {type:'load', id, manifestUrl, backend, wasmUrl, cache, lexicon}
+// Messages in:  {type:'load', id, manifestUrl, backend, wasmUrl, cache, lexicon, publicKey, manifestDigest}
 //               {type:'synth', id, text, phonemes, options}   {type:'lexicon', id, lexicon}
 //               {type:'synth', id, incremental: true, options}, then {type:'push', id, piece}
 //               ... and {type:'close', id}: text arriving in pieces (e.g. from a language model)
@@ -20,6 +20,7 @@ import init, { Lexicon, VoiceLoader } from '../pkg/sotto.js';
 const CACHE_NAME = 'sotto-v1';
 const SHARD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.safetensors$/;
 const PROGRESS_INTERVAL_MS = 100;
+const MAX_SIGNATURE_BYTES = 256; // limits::MAX_SIGNATURE_FILE_BYTES
 
 let wasmReady = null; // Promise of init(), started by the first load
 let engine = null; // the current Engine; replaced only after a new voice loads completely
@@ -51,7 +52,8 @@ function errorMessage(err) {
 
 // ---------------------------------------------------------------------------- loading
 
-async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache, lexicon: lexiconEntries }) {
+async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache, lexicon: lexiconEntries,
+  publicKey = null, manifestDigest = null }) {
   const url = new URL(manifestUrl, self.location.href);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('the manifest URL must be http(s)');
   wasmReady ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined).catch((err) => {
@@ -59,9 +61,11 @@ async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache, lexico
     throw new Error(`could not load the Sotto WebAssembly engine (${err?.message ?? err})`);
   });
   const cache = useCache && self.caches ? await self.caches.open(CACHE_NAME).catch(() => null) : null;
-  const [manifestBytes] = await Promise.all([fetchManifest(url, cache), wasmReady]);
+  const [manifestBytes, signature] = await Promise.all([
+    fetchManifest(url, cache), publicKey ? fetchSignature(url, cache) : null, wasmReady]);
 
-  const loader = new VoiceLoader(manifestBytes); // throws on an invalid manifest
+  // Throws on a missing or wrong signature or digest (before parsing), then on an invalid manifest.
+  const loader = VoiceLoader.new_verified(manifestBytes, signature, publicKey, manifestDigest);
   let newEngine = null;
   let newLexicon = null;
   try {
@@ -71,6 +75,7 @@ async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache, lexico
       if (!SHARD_NAME.test(s.file)) throw new Error(`the manifest names an invalid shard file: ${JSON.stringify(s.file)}`);
     }
     if (cache) await cache.put(url.href, new Response(manifestBytes, { headers: { 'Content-Type': 'application/json' } }));
+    if (cache && signature) await cache.put(signatureUrl(url).href, new Response(signature)).catch(() => {});
 
     const overallTotal = manifest.shards.reduce((n, s) => n + s.size, 0);
     let overallDone = 0;
@@ -122,6 +127,44 @@ async function fetchManifest(url, cache) {
     if (hit) return new Uint8Array(await hit.arrayBuffer());
     throw err instanceof TypeError ? new Error('could not fetch the voice manifest (network error)') : err;
   }
+}
+
+/** The detached signature beside the manifest: its URL + `.sig` (`manifest.json.sig`). */
+function signatureUrl(url) {
+  const sig = new URL(url);
+  sig.pathname += '.sig';
+  sig.hash = '';
+  return sig;
+}
+
+/** The signature's bytes, or null when the server has none (404: Rust then refuses the voice
+ * as unsigned). Same origin only; the cached copy only when offline. */
+async function fetchSignature(url, cache) {
+  const sigUrl = signatureUrl(url);
+  let res;
+  try {
+    res = await fetch(sigUrl, { credentials: 'same-origin' });
+  } catch {
+    const hit = cache && (await cache.match(sigUrl.href));
+    if (hit) return new Uint8Array(await hit.arrayBuffer());
+    throw new Error('could not fetch the manifest signature (network error)');
+  }
+  if (new URL(res.url || sigUrl).origin !== url.origin) throw new Error('the manifest signature redirected to another origin');
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`could not fetch the manifest signature (HTTP ${res.status})`);
+  // Read at most one byte past Rust's bound (limits::MAX_SIGNATURE_FILE_BYTES), which it refuses.
+  const bytes = new Uint8Array(MAX_SIGNATURE_BYTES + 1);
+  let loaded = 0;
+  const reader = res.body.getReader();
+  while (loaded <= MAX_SIGNATURE_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) return bytes.slice(0, loaded);
+    const take = Math.min(value.length, bytes.length - loaded);
+    bytes.set(value.subarray(0, take), loaded);
+    loaded += take;
+  }
+  await reader.cancel();
+  return bytes;
 }
 
 /** Cache key for a verified shard: named by voice id and the shard's integrity (content hash). */

@@ -33,6 +33,14 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Pronunciation overrides (see {@link LexiconEntries}); validated before any download. */
   lexicon?: LexiconEntries | null;
+  /**
+   * Ed25519 public key (base64 of 32 bytes, or 64 hex digits). When set, `<manifest URL>.sig`
+   * (`manifest.json.sig`, same origin) must hold a valid signature of the manifest's exact bytes
+   * (base64 of 64 bytes), or the load rejects before any shard is fetched.
+   */
+  publicKey?: string | null;
+  /** Pins the manifest itself: `sha256-<base64>` of its exact bytes; any other manifest is refused. */
+  manifestDigest?: string | null;
 }
 
 /**

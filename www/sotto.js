@@ -169,8 +169,12 @@ export class Sotto {
   /**
    * Loads (or replaces) the voice in this instance. On failure the previous voice stays loaded.
    */
-  loadVoice({ manifest, backend = 'auto', onProgress, wasmUrl, cache = true, signal, lexicon } = {}) {
+  loadVoice({ manifest, backend = 'auto', onProgress, wasmUrl, cache = true, signal, lexicon,
+    publicKey = null, manifestDigest = null } = {}) {
     if (!manifest) return Promise.reject(new TypeError('Sotto: the manifest URL is required'));
+    if ((publicKey !== null && typeof publicKey !== 'string') || (manifestDigest !== null && typeof manifestDigest !== 'string')) {
+      return Promise.reject(new TypeError('Sotto: publicKey and manifestDigest are strings'));
+    }
     if (!['auto', 'webgpu', 'cpu'].includes(backend)) {
       return Promise.reject(new TypeError("Sotto: backend must be 'auto', 'webgpu' or 'cpu'"));
     }
@@ -184,7 +188,7 @@ export class Sotto {
     const wasm = wasmUrl && new URL(wasmUrl, globalThis.location?.href).href;
     return new Promise((resolve, reject) => {
       this.#start(
-        { type: 'load', manifestUrl, backend, cache, wasmUrl: wasm, lexicon: lex },
+        { type: 'load', manifestUrl, backend, cache, wasmUrl: wasm, lexicon: lex, publicKey, manifestDigest },
         {
           onMessage: (msg, finish) => {
             if (msg.type === 'progress') {

@@ -33,6 +33,16 @@ pub enum Command {
     Phonemize(PhonemizeArgs),
     /// Time loading and synthesis of id lines; prints JSON.
     Bench(BenchArgs),
+    /// Make an Ed25519 key pair for signing manifests (`convert --sign`); prints the public key.
+    Keygen(KeygenArgs),
+}
+
+/// `sotto keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Secret key file to create (never overwritten); the public key goes to FILE.pub too.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 /// `sotto convert`.
@@ -50,6 +60,10 @@ pub struct ConvertArgs {
     /// Stored element type of the shards (f16 halves the download; computation stays f32).
     #[arg(long, value_enum, default_value_t = ShardDtype::F32)]
     pub dtype: ShardDtype,
+    /// Sign manifest.json with this secret key file (from `sotto keygen`): writes the detached
+    /// signature manifest.json.sig beside it.
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign: Option<PathBuf>,
 }
 
 /// Element type of converted shards.
@@ -83,6 +97,13 @@ pub struct SpeakArgs {
     /// Inference knobs (default: the voice's own).
     #[command(flatten)]
     pub options: OptionArgs,
+    /// Refuse the voice unless manifest.json.sig holds a valid Ed25519 signature of its
+    /// manifest by this public key (base64 or hex of 32 bytes).
+    #[arg(long, value_name = "KEY")]
+    pub public_key: Option<String>,
+    /// Refuse the voice unless its manifest.json has this digest (`sha256-<base64>`).
+    #[arg(long, value_name = "SRI")]
+    pub manifest_digest: Option<String>,
 }
 
 /// At most one source of input for `speak`.

@@ -49,7 +49,7 @@ fn thread_cpu_s() -> Option<f64> {
 /// Runs `sotto bench`.
 pub fn run(a: BenchArgs) -> Result<(), Failure> {
     let t0 = Instant::now();
-    let voice = load(&a.voice)?;
+    let voice = load(&a.voice, &Default::default())?;
     let load_s = t0.elapsed().as_secs_f64();
     let text = read_file(&a.ids_file, sotto::limits::MAX_IDS_FILE_BYTES, "--ids-file")?;
     let mut opts = voice.default_options();

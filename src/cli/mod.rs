@@ -6,7 +6,8 @@ pub mod bench;
 pub mod lines;
 pub mod speak;
 
-use args::{ConvertArgs, ShardDtype};
+use args::{ConvertArgs, KeygenArgs, ShardDtype};
+use sotto::signing::{ManifestSigner, ManifestTrust, SIGNATURE_FILE};
 use sotto::weights::safetensors::Dtype;
 use sotto::{Voice, backend};
 use std::path::Path;
@@ -30,18 +31,50 @@ pub fn read_file(path: &Path, max: u64, what: &str) -> Result<String, Failure> {
     String::from_utf8(bytes).map_err(|_| Failure(format!("cannot read {what} (UTF-8 expected)")))
 }
 
-/// Loads a voice on the CPU.
-pub fn load(dir: &Path) -> Result<Voice, Failure> {
-    Voice::load_dir(dir, &backend::cpu()).map_err(refused)
+/// Loads a voice on the CPU, its manifest first checked against `trust`.
+pub fn load(dir: &Path, trust: &ManifestTrust) -> Result<Voice, Failure> {
+    Voice::load_dir_verified(dir, &backend::cpu(), trust).map_err(refused)
 }
 
 /// `sotto convert`.
 pub fn convert(a: ConvertArgs) -> Result<(), Failure> {
+    // The key is read before converting: a bad key file fails fast, and nothing is written.
+    let signer = match &a.sign {
+        Some(f) => {
+            let text = read_file(f, 4096, "--sign")?;
+            Some(ManifestSigner::from_key_file(&text).map_err(refused)?)
+        }
+        None => None,
+    };
     let dtype = match a.dtype {
         ShardDtype::F32 => Dtype::F32,
         ShardDtype::F16 => Dtype::F16,
     };
     let m = sotto::convert::convert_files(&a.onnx, &a.config, &a.out, dtype).map_err(refused)?;
+    let sig_path = a.out.join(SIGNATURE_FILE);
+    match signer {
+        Some(signer) => {
+            // Sign the bytes as written (what every loader will hash).
+            let bytes = read_file(
+                &a.out.join("manifest.json"),
+                sotto::limits::MAX_MANIFEST_BYTES as u64,
+                "manifest.json",
+            )?;
+            std::fs::write(&sig_path, signer.sign(bytes.as_bytes()))
+                .map_err(|_| Failure(format!("cannot write {SIGNATURE_FILE}")))?;
+            println!(
+                "signed manifest.json (public key {})",
+                signer.public_key_base64()
+            );
+        }
+        // A signature of an earlier conversion would no longer match: remove it.
+        None => match std::fs::remove_file(&sig_path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Failure(format!("cannot remove the stale {SIGNATURE_FILE}")));
+            }
+            _ => {}
+        },
+    }
     let total: u64 = m.shards.iter().map(|s| s.size).sum();
     println!(
         "converted {} into {} shards ({} bytes)",
@@ -49,6 +82,32 @@ pub fn convert(a: ConvertArgs) -> Result<(), Failure> {
         m.shards.len(),
         total
     );
+    Ok(())
+}
+
+/// `sotto keygen`: a fresh key pair from the operating system's random source. The secret key
+/// file is created (never overwritten; owner-only on Unix), the public key written beside it
+/// as FILE.pub and printed.
+pub fn keygen(a: KeygenArgs) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|_| Failure("no random source for the key".into()))?;
+    let signer = ManifestSigner::from_seed(&seed);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts
+        .open(&a.out)
+        .map_err(|_| Failure("cannot create the key file (does it exist already?)".into()))?;
+    f.write_all(signer.to_key_file().as_bytes())
+        .map_err(|_| Failure("cannot write the key file".into()))?;
+    let mut pub_path = a.out.into_os_string();
+    pub_path.push(".pub");
+    let public = signer.public_key_base64();
+    std::fs::write(&pub_path, format!("{public}\n"))
+        .map_err(|_| Failure("cannot write the public key file".into()))?;
+    println!("{public}");
     Ok(())
 }
 

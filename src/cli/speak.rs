@@ -2,6 +2,7 @@
 
 use super::args::{Ids, OptionArgs, Output, SpeakArgs};
 use super::{Failure, load, read_file, refused};
+use sotto::signing::ManifestTrust;
 use sotto::text::{Lexicon, TextLimits};
 use sotto::{Audio, SynthesisOptions, Voice, limits};
 use std::io::{Read, Write};
@@ -10,7 +11,9 @@ use std::path::Path;
 /// Runs `sotto speak`: every input goes through one [`sotto::Stream`] (sentence `i` with seed
 /// `seed + i`), its chunks concatenated; `--timings` also writes what the stream reported.
 pub fn run(a: SpeakArgs) -> Result<(), Failure> {
-    let voice = load(&a.voice)?;
+    let trust = ManifestTrust::parse(a.public_key.as_deref(), a.manifest_digest.as_deref())
+        .map_err(refused)?;
+    let voice = load(&a.voice, &trust)?;
     let opts = options(&a.options, &voice)?;
     let lexicon = user_lexicon(a.lexicon.as_deref())?;
     let i = a.input;

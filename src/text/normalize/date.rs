@@ -1,7 +1,7 @@
 //! Dates: month and weekday names and abbreviations, ISO (2024-01-03) and
 //! slashed (1/3/2024) dates, day numbers after a month ("Jan. 3rd").
 
-use super::numbers::{ordinal, year};
+use super::numbers::{cardinal_str, ordinal, year};
 use super::tables::{MONTH_ABBREVIATIONS, MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS};
 use super::time::ampm;
 use super::token::{is_numeric_token, parse_u64, split_token};
@@ -85,8 +85,21 @@ pub(super) fn month_before_number(bare: &str, next: Option<&str>) -> Option<&'st
         .filter(|_| next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit())))
 }
 
+/// Days in month `m` (1–12) of year `y` (proleptic Gregorian); `None` for another month.
+fn days_in_month(y: u64, m: u64) -> Option<u64> {
+    let leap = y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+        4 | 6 | 9 | 11 => Some(30),
+        2 if leap => Some(29),
+        2 => Some(28),
+        _ => None,
+    }
+}
+
+/// A real calendar date (31/02/2025, 2023-02-29 and 4/31 are not) → spoken form.
 fn read_date(y: u64, m: u64, d: u64) -> Option<String> {
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    if !(1..=days_in_month(y, m)?).contains(&d) {
         return None;
     }
     let month = MONTHS.get((m - 1) as usize)?;
@@ -121,6 +134,39 @@ pub(super) fn date_token(core: &str) -> Option<String> {
     None
 }
 
+/// Shaped like a date but not one (31/02/2025, 2025-02-30, 4/31/24): each number as written,
+/// joined by "slash" or "dash", so it is read neither as a date nor as a fraction or range.
+/// Call after [`date_token`] refused `core`.
+pub(super) fn impossible_date(core: &str) -> Option<String> {
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    let (parts, sep, year_at) = match core.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] if digits(y, 4..=4) && digits(m, 2..=2) && digits(d, 2..=2) => {
+            (vec![*y, *m, *d], " dash ", 0)
+        }
+        _ => match core.split('/').collect::<Vec<_>>().as_slice() {
+            [a, b, c]
+                if digits(a, 1..=2)
+                    && digits(b, 1..=2)
+                    && (digits(c, 2..=2) || digits(c, 4..=4)) =>
+            {
+                (vec![*a, *b, *c], " slash ", 2)
+            }
+            _ => return None,
+        },
+    };
+    let words: Vec<String> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match parse_u64(p) {
+            Some(y) if i == year_at && p.len() == 4 => year(y),
+            _ => cardinal_str(p),
+        })
+        .collect();
+    Some(words.join(sep))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +183,40 @@ mod tests {
         );
         assert_eq!(date_token("2024-13-03"), None);
         assert_eq!(date_token("1/2"), None);
+    }
+
+    #[test]
+    fn impossible_days_are_not_dates() {
+        for bad in [
+            "31/02/2025",
+            "30/02/2024",
+            "29/02/2023",
+            "2025-02-29",
+            "1900-02-29",
+            "4/31/2024",
+            "2024-06-31",
+            "2024-01-00",
+            "2024-01-32",
+        ] {
+            assert_eq!(date_token(bad), None, "{bad}");
+        }
+        assert_eq!(
+            date_token("29/02/2024").as_deref(),
+            Some("February twenty ninth , twenty twenty four")
+        );
+        assert!(date_token("2000-02-29").is_some());
+        assert!(date_token("12/31/2025").is_some());
+        assert!(date_token("2025-11-30").is_some());
+        assert_eq!(
+            impossible_date("31/02/2025").as_deref(),
+            Some("thirty one slash zero two slash twenty twenty five")
+        );
+        assert_eq!(
+            impossible_date("2025-02-30").as_deref(),
+            Some("twenty twenty five dash zero two dash thirty")
+        );
+        assert_eq!(impossible_date("24/7/365"), None);
+        assert_eq!(impossible_date("1-2-3"), None);
     }
 
     #[test]

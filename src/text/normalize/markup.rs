@@ -13,6 +13,13 @@ pub(super) struct Marked {
     /// `source[b]`: byte range, in the text given to [`strip`], of the
     /// character that produced output byte `b`.
     source: Vec<Range<usize>>,
+    /// Whether anything but whitespace was pushed: kept as characters are
+    /// pushed, so asking is O(1) (scanning `text` each time was quadratic in
+    /// a run of spaced dashes).
+    content: bool,
+    /// Characters [`strip`] looked at, input and output: its work, which the
+    /// tests bound by a multiple of the input's length.
+    work: usize,
 }
 
 impl Marked {
@@ -20,10 +27,14 @@ impl Marked {
         Marked {
             text: String::with_capacity(n),
             source: Vec::with_capacity(n),
+            content: false,
+            work: 0,
         }
     }
 
     fn push(&mut self, c: char, from: Range<usize>) {
+        self.work += 1;
+        self.content |= !c.is_whitespace();
         self.text.push(c);
         for _ in 0..c.len_utf8() {
             self.source.push(from.clone());
@@ -67,6 +78,7 @@ pub(super) fn strip(text: &str) -> Marked {
     // Look-ahead for "](" closing of markdown links is bounded.
     const LINK_LOOKAHEAD: usize = 300;
     while i < n {
+        s.work += 1;
         let Some(c) = at(i) else { break };
         let prev = if i > 0 { at(i - 1) } else { None };
         let next = at(i + 1);
@@ -84,6 +96,7 @@ pub(super) fn strip(text: &str) -> Marked {
                 while j < limit && at(j) != Some(']') && at(j) != Some('[') {
                     j += 1;
                 }
+                s.work += j - i;
                 if at(j) == Some(']') && at(j + 1) == Some('(') {
                     let mut k = j + 2;
                     let limit = (j + 2 + LINK_LOOKAHEAD).min(n);
@@ -91,6 +104,7 @@ pub(super) fn strip(text: &str) -> Marked {
                     {
                         k += 1;
                     }
+                    s.work += k - j;
                     if at(k) == Some(')') {
                         for k in i + 1..j {
                             if let Some(ch) = at(k) {
@@ -144,6 +158,7 @@ pub(super) fn strip(text: &str) -> Marked {
             '#' if at_start && matches!(next, Some('#') | Some(' ') | None) => {
                 // markdown header marker
                 while at(i) == Some('#') {
+                    s.work += 1;
                     i += 1;
                 }
                 s.push(' ', src(i));
@@ -168,12 +183,13 @@ pub(super) fn strip(text: &str) -> Marked {
                 if double {
                     s.push_str(" , ", src(i));
                     while at(i) == Some('-') {
+                        s.work += 1;
                         i += 1;
                     }
                     continue;
                 } else if spaced {
                     // list bullet at the very start or a spaced dash
-                    if s.text.trim().is_empty() {
+                    if !s.content {
                         s.push(' ', src(i));
                     } else {
                         s.push_str(" , ", src(i));
@@ -221,6 +237,26 @@ mod tests {
         assert_eq!(strip("wait — what").text, "wait  ,  what");
         assert_eq!(strip("(555) 5–6 a–b").text, "(555) 5-6 a , b");
         assert_eq!(strip("- item -- x").text, "  item  ,  x");
+    }
+
+    /// Runs of spaced dashes (a bullet-like "- - - …" before any word, or
+    /// pauses after one) cost a constant amount of work per character: the
+    /// "is the output still blank?" check once rescanned everything written.
+    #[test]
+    fn runs_of_spaced_dashes_are_linear() {
+        for (prefix, run) in [("", " - "), ("", "- "), ("wait", " - "), ("", " -- ")] {
+            for reps in [1_000, 100_000] {
+                let text = format!("{prefix}{}", run.repeat(reps));
+                let m = strip(&text);
+                let n = text.chars().count();
+                assert!(
+                    m.work <= 4 * n,
+                    "{prefix:?} {run:?} x{reps}: {} > 4 × {n}",
+                    m.work
+                );
+                assert_eq!(m.text.trim().is_empty(), prefix.is_empty() && run != " -- ");
+            }
+        }
     }
 
     #[test]

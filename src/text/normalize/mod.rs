@@ -254,4 +254,16 @@ mod tests {
         let punct = "!?.,".repeat(2000);
         assert!(normalize_en(&punct).len() < 10);
     }
+
+    /// 100,000 spaced dashes, alone or after a word, normalize (the dash
+    /// pre-pass's work is bounded in `markup::tests`); the pauses collapse.
+    #[test]
+    fn long_runs_of_spaced_dashes_finish() {
+        assert_eq!(normalize_en(&" - ".repeat(100_000)), "");
+        let s = normalize_en(&format!("wait{} now", " - ".repeat(100_000)));
+        assert!(
+            s.starts_with("wait") && s.ends_with("now") && s.len() < 20,
+            "{s}"
+        );
+    }
 }

@@ -8,7 +8,7 @@
 //! fits wins.
 
 use super::code::{code_digits, is_code_prefix};
-use super::date::{date_token, is_month_word};
+use super::date::{date_token, impossible_date, is_month_word};
 use super::measure::unit_lookup;
 use super::money::{cents_token, is_currency, money_token};
 use super::numbers::{
@@ -83,7 +83,7 @@ pub(super) fn number_token(
         let (wb, used) = number_token(b, None, next, depth + 1)?;
         return Some((format!("{wa} to {wb}"), used));
     }
-    if let Some(w) = date_token(core) {
+    if let Some(w) = date_token(core).or_else(|| impossible_date(core)) {
         return Some((w, 0));
     }
     if let Some(r) = clock_token(core, next) {
@@ -240,11 +240,13 @@ fn suffixed_number(
             ));
         }
     }
-    // Ratios / scores 3:2 (not a valid time).
+    // Ratios / scores 3:2 (not a valid time). Two digits that could be seconds read as a
+    // duration ("25:30", twenty five thirty); anything else is a ratio ("25:61", to).
     if let Some(after) = rest.strip_prefix(':')
         && all_digits(after)
     {
-        let joiner = if after.len() == 2 { " " } else { " to " };
+        let seconds = after.len() == 2 && parse_u64(after).is_some_and(|s| s <= 59);
+        let joiner = if seconds { " " } else { " to " };
         return Some((
             format!("{}{}{}", read_num(num), joiner, cardinal_str(after)),
             0,
