@@ -28,6 +28,17 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// TEST-ONLY hook, never called by the library: traps this wasm instance exactly as any panic
+/// does in the `wasm` profile (`panic = "abort"` → `unreachable`), so the browser tests can prove
+/// that the worker detects a dead engine and recovers (tests/browser/crash.test.mjs). The worker
+/// reaches it only through its `__test_trap` message, which sotto.js sends only from a
+/// `Symbol.for('sotto.test.trap')` method that no public API names. It kills only the caller's
+/// own engine and exposes no data.
+#[wasm_bindgen(js_name = __sotto_test_trap)]
+pub fn test_trap() {
+    panic!("test trap");
+}
+
 fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
