@@ -5,7 +5,7 @@
 // Messages in:  {type:'load', id, manifestUrl, backend, wasmUrl, cache, lexicon, allowedOrigins, cacheFirst}
 //               {type:'synth', id, text, phonemes, options}   {type:'lexicon', id, lexicon}
 //               {type:'stats', id}   {type:'cancel', id}
-//               {type:'__test_trap', id}  (TEST-ONLY: traps the wasm instance; see src/web.rs)
+//               {type:'__test_trap', id, async}  (TEST-ONLY: traps the wasm instance; see src/web.rs)
 //               (lexicon: null | {text} in the `--lexicon` format | {pairs: JSON [[word, phonemes]]};
 //                options: the caller's synthesis options as JSON, validated by the engine)
 // Messages out: {type:'progress'|'loaded'|'chunk'|'done'|'lexicon'|'stats'|'error', id, ...}
@@ -85,10 +85,15 @@ async function stats({ id }) {
   self.postMessage({ type: 'stats', id, wasmMemoryBytes: wasmExports?.memory.buffer.byteLength ?? 0 });
 }
 
-/** TEST-ONLY (tests/browser/crash.test.mjs): traps the wasm instance, as a Rust panic does. */
-async function testTrap() {
-  if (!wasmExports?.__sotto_test_trap) throw new Error('this engine build has no test hook');
-  wasmExports.__sotto_test_trap(); // the raw export: a build without it still loads
+/**
+ * TEST-ONLY (tests/browser/crash.test.mjs): traps the wasm instance as a Rust panic does, in
+ * this call or (`async`) in an async call's poll, where the trap escapes every promise.
+ */
+async function testTrap({ async }) {
+  const hook = async ? wasmExports?.__sotto_test_trap_async : wasmExports?.__sotto_test_trap;
+  if (!hook) throw new Error('this engine build has no test hook');
+  hook(); // the raw export: a build without it still loads
+  if (async) await new Promise(() => {}); // like a synthesis that never returns: the crash is reported from 'error'
 }
 
 // ---------------------------------------------------------------------------- loading

@@ -341,11 +341,12 @@ export class Sotto {
 
   /**
    * TEST-ONLY (tests/browser/crash.test.mjs; no public name): traps the engine's wasm instance
-   * the way a Rust panic does, to exercise crash recovery. Rejects with EngineCrashed.
+   * the way a Rust panic does, to exercise crash recovery: in the call, or (`'async'`) while an
+   * async call is polled. Rejects with EngineCrashed.
    */
-  [Symbol.for('sotto.test.trap')]() {
+  [Symbol.for('sotto.test.trap')](mode) {
     return new Promise((resolve, reject) => {
-      this.#start({ type: '__test_trap' }, { onMessage: () => {}, fail: reject });
+      this.#start({ type: '__test_trap', async: mode === 'async' }, { onMessage: () => {}, fail: reject });
     });
   }
 
