@@ -45,10 +45,10 @@ pub fn test_trap() {
 /// as an uncaught error.
 #[wasm_bindgen(js_name = __sotto_test_trap_async)]
 pub fn test_trap_async() -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(async { trap() })
+    wasm_bindgen_futures::future_to_promise(async { Ok(trap()) })
 }
 
-fn trap() -> Result<JsValue, JsValue> {
+fn trap() -> JsValue {
     panic!("test trap")
 }
 
