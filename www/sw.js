@@ -30,10 +30,13 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
-  // Only the precached shell, by exact URL (no query string): everything else is not ours.
-  if (req.method !== 'GET' || url.search || !SHELL_URLS.has(url.href)) return;
+  // Only the precached shell, by exact URL: everything else is not ours. A query string is
+  // allowed only when navigating to the page (the demo reads ?backend=), which gets the cached
+  // page; nothing new is ever stored.
+  const key = url.origin + url.pathname;
+  if (req.method !== 'GET' || !SHELL_URLS.has(key) || (url.search && req.mode !== 'navigate')) return;
   event.respondWith((async () => {
-    const hit = await caches.open(SHELL).then((c) => c.match(url.href));
+    const hit = await caches.open(SHELL).then((c) => c.match(key));
     return hit ?? fetch(req); // the shell is immutable per build: cache first, never re-put
   })());
 });

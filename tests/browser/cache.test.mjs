@@ -133,7 +133,8 @@ test('the service worker caches only its fixed app shell', async () => {
   try {
     await page.goto(`${server.url}/www/`);
     await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.reload(); // now controlled
+    // Now controlled; a navigation with a query string gets the cached page, and is not stored.
+    await page.goto(`${server.url}/www/?backend=cpu`);
     await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 120_000 });
     const r = await page.evaluate(async () => {
       const controlled = Boolean(navigator.serviceWorker.controller);
