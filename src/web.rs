@@ -45,6 +45,30 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// TEST-ONLY hook, never called by the library: traps this wasm instance exactly as any panic
+/// does in the `wasm` profile (`panic = "abort"` → `unreachable`), so the browser tests can prove
+/// that the worker detects a dead engine and recovers (tests/browser/crash.test.mjs). The worker
+/// reaches it (and [`test_trap_async`]) only through its `__test_trap` message, which sotto.js
+/// sends only from a `Symbol.for('sotto.test.trap')` method that no public API names. It kills
+/// only the caller's own engine and exposes no data.
+#[wasm_bindgen(js_name = __sotto_test_trap)]
+pub fn test_trap() {
+    trap();
+}
+
+/// TEST-ONLY, like [`test_trap`], but the panic happens while an async call is polled (in a
+/// wasm-bindgen-futures microtask), where one in `Engine::synthesize` would happen: the trap
+/// escapes every promise and the returned one never settles, so the worker has to notice it
+/// as an uncaught error.
+#[wasm_bindgen(js_name = __sotto_test_trap_async)]
+pub fn test_trap_async() -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async { Ok(trap()) })
+}
+
+fn trap() -> JsValue {
+    panic!("test trap")
+}
+
 fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, Rust unit and integration tests, the parity test
 # against onnxruntime on the real voice, command-line checks, then the browser build (wasm) and
-# the real-browser tests (headless Chromium: CPU and WebGPU synthesis, tampered shard, offline
+# the real-browser tests (headless Chromium: CPU and WebGPU synthesis, tampered shard, cache
+# integrity, origins and CSP headers, crash recovery, the memory soak, offline
 # PWA, no network during synthesis, the demo, the npm tarball; Firefox ESR: the core of those;
 # the tarball in Vite and webpack apps).
 # Needs: cargo, python3, node + npm, /usr/bin/chromium, /usr/bin/firefox-esr. Creates .venv

@@ -2,17 +2,22 @@
 // synthesizes sentence by sentence. Must run as a *dedicated* module Worker: wgpu panics
 // in other global scopes (shared/service workers).
 //
-// Messages in:  {type:'load', id, manifestUrl, backend, wasmUrl, cache, lexicon, publicKey, manifestDigest}
+// Messages in:  {type:'load', id, manifestUrl, backend, wasmUrl, cache, lexicon, publicKey, manifestDigest,
+//                allowedOrigins, cacheFirst}
 //               {type:'synth', id, text, phonemes, options}   {type:'lexicon', id, lexicon}
 //               {type:'synth', id, incremental: true, options}, then {type:'push', id, piece}
 //               ... and {type:'close', id}: text arriving in pieces (e.g. from a language model)
-//               {type:'cancel', id}
+//               {type:'stats', id}   {type:'cancel', id}
+//               {type:'__test_trap', id, async}  (TEST-ONLY: traps the wasm instance; see src/web.rs)
 //               (lexicon: null | {text} in the `--lexicon` format | {pairs: JSON [[word, phonemes]]};
 //                options: the caller's synthesis options as JSON, validated by the engine)
-// Messages out: {type:'progress'|'loaded'|'chunk'|'taken'|'done'|'lexicon'|'error', id, ...}
+// Messages out: {type:'progress'|'loaded'|'chunk'|'taken'|'done'|'lexicon'|'stats'|'error', id, ...}
 //               taken: {chars}: pushed pieces now in the engine (flow control for 'push')
 //               chunk: {index, sentenceIndex, start, audio (transferred), sampleRate, words, spoken?}
 //               error: {name, message}: the engine's typed error ("TextError", "OptionsError", ...)
+//               {type:'crashed'}: the wasm instance trapped (WebAssembly.RuntimeError); this
+//               worker is dead (every later job fails with name 'EngineCrashed') and the page
+//               replaces it (sotto.js starts a new worker and reloads the voice).
 // User text never leaves this worker except as the chunk text sent back to its caller,
 // and is never logged.
 import init, { Lexicon, VoiceLoader } from '../pkg/sotto.js';
@@ -22,7 +27,9 @@ const SHARD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.safetensors$/;
 const PROGRESS_INTERVAL_MS = 100;
 const MAX_SIGNATURE_BYTES = 256; // limits::MAX_SIGNATURE_FILE_BYTES
 
-let wasmReady = null; // Promise of init(), started by the first load
+let wasmReady = null; // Promise of init() (the instance's exports), started by the first load
+let wasmExports = null; // the instance's exports once initialized (`memory` for stats)
+let crashed = false; // set for good once the wasm instance traps
 let engine = null; // the current Engine; replaced only after a new voice loads completely
 let lexicon = null; // the current Lexicon (built-in until the caller sets one)
 const cancelled = new Set(); // ids of jobs the caller cancelled (checked between steps)
@@ -36,33 +43,90 @@ self.onmessage = ({ data: msg }) => {
   }
   if (msg.type === 'push' || msg.type === 'close') return onInput(msg);
   if (msg.type === 'synth' && msg.incremental) openInput(msg.id);
-  const jobs = { load, synth, lexicon: setLexicon };
+  const jobs = { load, synth, lexicon: setLexicon, stats, __test_trap: testTrap };
   const run = Object.hasOwn(jobs, msg.type) ? jobs[msg.type] : null;
   if (!run) return;
-  const job = () => run(msg);
+  const job = () => {
+    if (crashed) throw engineCrashed();
+    return run(msg);
+  };
   queue = queue.then(job).catch((err) => {
+    if (err instanceof WebAssembly.RuntimeError) err = markCrashed();
     self.postMessage({ type: 'error', id: msg.id, name: err?.name ?? 'Error', message: errorMessage(err) });
+    if (err.name === 'EngineCrashed') self.postMessage({ type: 'crashed' });
   });
 };
 
+// A trap can also surface outside a job's promise chain (in a wasm-bindgen-futures microtask
+// that polls an async Rust call): the job then never settles, so report the crash from here.
+self.addEventListener('error', (event) => {
+  if (!(event.error instanceof WebAssembly.RuntimeError)) return;
+  event.preventDefault();
+  markCrashed();
+  self.postMessage({ type: 'crashed' });
+});
+self.addEventListener('unhandledrejection', (event) => {
+  if (!(event.reason instanceof WebAssembly.RuntimeError)) return;
+  event.preventDefault();
+  markCrashed();
+  self.postMessage({ type: 'crashed' });
+});
+
+function engineCrashed() {
+  const err = new Error('the engine crashed and is being restarted; try again');
+  err.name = 'EngineCrashed';
+  return err;
+}
+
+/** After a trap the instance's memory and tables are in an unknown state: never call it again. */
+function markCrashed() {
+  crashed = true;
+  engine = null;
+  lexicon = null;
+  return engineCrashed();
+}
+
 function errorMessage(err) {
-  if (err instanceof WebAssembly.RuntimeError) return `Sotto engine crashed (${err.message})`;
   return String(err?.message ?? err);
+}
+
+/** Memory statistics for leak checks: the wasm linear memory's size (it only ever grows). */
+async function stats({ id }) {
+  self.postMessage({ type: 'stats', id, wasmMemoryBytes: wasmExports?.memory.buffer.byteLength ?? 0 });
+}
+
+/**
+ * TEST-ONLY (tests/browser/crash.test.mjs): traps the wasm instance as a Rust panic does, in
+ * this call or (`async`) in an async call's poll, where the trap escapes every promise.
+ */
+async function testTrap({ async }) {
+  const hook = async ? wasmExports?.__sotto_test_trap_async : wasmExports?.__sotto_test_trap;
+  if (!hook) throw new Error('this engine build has no test hook');
+  hook(); // the raw export: a build without it still loads
+  if (async) await new Promise(() => {}); // like a synthesis that never returns: the crash is reported from 'error'
 }
 
 // ---------------------------------------------------------------------------- loading
 
-async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache, lexicon: lexiconEntries,
-  publicKey = null, manifestDigest = null }) {
+async function load({
+  id, manifestUrl, backend, wasmUrl, cache: useCache, lexicon: lexiconEntries, publicKey = null, manifestDigest = null,
+  allowedOrigins = [], cacheFirst = false,
+}) {
   const url = new URL(manifestUrl, self.location.href);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('the manifest URL must be http(s)');
-  wasmReady ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined).catch((err) => {
+  // Same origin as the page (this worker's origin) unless the caller listed the manifest's origin.
+  if (url.origin !== self.location.origin && !allowedOrigins.includes(url.origin)) {
+    throw new Error('the manifest is on another origin: list that origin in allowedOrigins to load from it');
+  }
+  wasmReady ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined).then((exports) => {
+    wasmExports = exports;
+  }, (err) => {
     wasmReady = null; // let a later load try again
     throw new Error(`could not load the Sotto WebAssembly engine (${err?.message ?? err})`);
   });
   const cache = useCache && self.caches ? await self.caches.open(CACHE_NAME).catch(() => null) : null;
   const [manifestBytes, signature] = await Promise.all([
-    fetchManifest(url, cache), publicKey ? fetchSignature(url, cache) : null, wasmReady]);
+    fetchManifest(url, cache, cacheFirst), publicKey ? fetchSignature(url, cache) : null, wasmReady]);
 
   // Throws on a missing or wrong signature or digest (before parsing), then on an invalid manifest.
   const loader = VoiceLoader.new_verified(manifestBytes, signature, publicKey, manifestDigest);
@@ -74,9 +138,10 @@ async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache, lexico
     for (const s of manifest.shards) {
       if (!SHARD_NAME.test(s.file)) throw new Error(`the manifest names an invalid shard file: ${JSON.stringify(s.file)}`);
     }
-    if (cache) await cache.put(url.href, new Response(manifestBytes, { headers: { 'Content-Type': 'application/json' } }));
-    if (cache && signature) await cache.put(signatureUrl(url).href, new Response(signature)).catch(() => {});
-
+    // Shards downloaded in this load, [cache key, bytes]: committed to the cache only once the
+    // whole voice verified and built (a broken deploy must not replace the last good voice).
+    const staged = [];
+    if (signature) staged.push([signatureUrl(url).href, signature]);
     const overallTotal = manifest.shards.reduce((n, s) => n + s.size, 0);
     let overallDone = 0;
     for (const shard of manifest.shards) {
@@ -86,7 +151,7 @@ async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache, lexico
           overallLoaded: overallDone + loaded, overallTotal,
         });
       if (cancelled.has(id)) return loader.free();
-      await loadShard(loader, url, manifest.voice_id, shard, cache, report);
+      await loadShard(loader, url, manifest.voice_id, shard, cache, report, staged);
       overallDone += shard.size;
     }
     newEngine = await loader.finish(await chooseBackend(backend)); // consumes the loader
@@ -95,6 +160,7 @@ async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache, lexico
       newLexicon?.free();
       return;
     }
+    if (cache) await commitVoice(cache, url, manifestBytes, manifest, staged);
     engine?.free();
     engine = newEngine;
     if (newLexicon) replaceLexicon(newLexicon);
@@ -115,17 +181,69 @@ async function load({ id, manifestUrl, backend, wasmUrl, cache: useCache, lexico
   }
 }
 
-/** Network first (to pick up a new voice version), falling back to the cached copy offline. */
-async function fetchManifest(url, cache) {
-  try {
-    const res = await fetch(url, { credentials: 'same-origin' });
-    if (new URL(res.url || url).origin !== url.origin) throw new Error('the manifest redirected to another origin');
-    if (!res.ok) throw new Error(`could not fetch the voice manifest (HTTP ${res.status})`);
-    return new Uint8Array(await res.arrayBuffer());
-  } catch (err) {
+/**
+ * Network first (to pick up a new voice version). The cached copy, which is always the last
+ * manifest that verified and built, is used only when the server cannot be reached at all
+ * (offline): an HTTP error or a redirect to another origin is an error, never a silent rollback
+ * to an older voice. `cacheFirst` (crash recovery: reload the voice that was running) takes the
+ * cached copy first when there is one; its shards are verified again all the same.
+ */
+async function fetchManifest(url, cache, cacheFirst) {
+  const cached = async () => {
     const hit = cache && (await cache.match(url.href));
-    if (hit) return new Uint8Array(await hit.arrayBuffer());
-    throw err instanceof TypeError ? new Error('could not fetch the voice manifest (network error)') : err;
+    return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+  };
+  if (cacheFirst) {
+    const hit = await cached();
+    if (hit) return hit;
+  }
+  let res;
+  try {
+    res = await fetch(url, { credentials: 'same-origin' });
+  } catch {
+    // A redirect to an origin that does not allow CORS rejects like a network error does: fall
+    // back only if the server does not answer at all (a manual-redirect request also fails).
+    const answers = await fetch(url, { credentials: 'same-origin', redirect: 'manual' }).then(() => true, () => false);
+    const hit = answers ? null : await cached();
+    if (hit) return hit;
+    throw new Error(`could not fetch the voice manifest (${answers ? 'refused redirect' : 'network error'})`);
+  }
+  if (new URL(res.url || url).origin !== url.origin) throw new Error('the manifest redirected to another origin');
+  if (!res.ok) throw new Error(`could not fetch the voice manifest (HTTP ${res.status})`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/**
+ * Commits a voice that verified and built: its newly downloaded shards, then its manifest (so a
+ * cached manifest's shards are always there), then prunes what no current manifest references.
+ * Storage errors (quota) are not fatal: the voice is loaded either way.
+ */
+async function commitVoice(cache, url, manifestBytes, manifest, staged) {
+  try {
+    for (const [key, bytes] of staged) await cache.put(key, new Response(bytes));
+    await cache.put(url.href, new Response(manifestBytes, { headers: { 'Content-Type': 'application/json' } }));
+    await pruneCache(cache, url, manifest);
+  } catch {
+    /* quota or a closed cache: keep going without it */
+  }
+}
+
+/**
+ * Deletes this voice's cache entries that the new manifest does not reference: shards of other
+ * versions (keyed by voice id + SHA-256) and older manifests of the same voice on this origin
+ * (another URL or query string). Other voices are left alone.
+ */
+async function pruneCache(cache, url, manifest) {
+  const keep = new Set(manifest.shards.map((s) => cacheKey(url, manifest.voice_id, s)));
+  const shardPrefix = new URL(`/.sotto-cache/${encodeURIComponent(manifest.voice_id)}/`, url.origin).href;
+  const cachePrefix = new URL('/.sotto-cache/', url.origin).href;
+  for (const req of await cache.keys()) {
+    if (req.url.startsWith(shardPrefix)) {
+      if (!keep.has(req.url)) await cache.delete(req);
+    } else if (req.url !== url.href && !req.url.startsWith(cachePrefix) && new URL(req.url).origin === url.origin) {
+      const voiceId = await cache.match(req).then((r) => r?.json()).then((m) => m?.voice_id, () => null);
+      if (voiceId === manifest.voice_id) await cache.delete(req); // an older manifest of this voice
+    }
   }
 }
 
@@ -173,7 +291,7 @@ function cacheKey(base, voiceId, shard) {
     base.origin).href;
 }
 
-async function loadShard(loader, manifestUrl, voiceId, shard, cache, report) {
+async function loadShard(loader, manifestUrl, voiceId, shard, cache, report, staged) {
   const key = cache && cacheKey(manifestUrl, voiceId, shard);
   const hit = cache && (await cache.match(key));
   if (hit) {
@@ -190,7 +308,7 @@ async function loadShard(loader, manifestUrl, voiceId, shard, cache, report) {
   const bytes = await download(new URL(shard.file, manifestUrl), shard, report);
   report('verify', shard.size);
   loader.add_shard(shard.file, bytes); // throws, naming the shard, on a size/SHA-256 mismatch
-  if (cache) await cache.put(key, new Response(bytes)).catch(() => {}); // quota errors are not fatal
+  if (cache) staged.push([key, bytes]); // cached by commitVoice once the whole voice has built
 }
 
 async function download(url, shard, report) {

@@ -18,8 +18,17 @@ export interface LoadProgress {
 }
 
 export interface LoadOptions {
-  /** URL of the voice's manifest.json; shards are fetched relative to it, from its origin only. */
+  /**
+   * URL of the voice's manifest.json; shards are fetched relative to it, from its origin only.
+   * It must be on the page's origin unless that origin is listed in `allowedOrigins`.
+   */
   manifest: string | URL;
+  /**
+   * Other origins the manifest may come from, e.g. ['https://cdn.example'] (each an http(s)
+   * origin; a path is ignored). Default: none, the page's origin only. The host's CSP
+   * connect-src must allow them too, and they must send CORS headers.
+   */
+  allowedOrigins?: ReadonlyArray<string | URL>;
   /** 'auto' (default): WebGPU on a hardware adapter, else CPU (a software fallback adapter is slower). */
   backend?: 'auto' | Backend;
   onProgress?: (event: LoadProgress) => void;
@@ -27,7 +36,12 @@ export interface LoadOptions {
   wasmUrl?: string | URL;
   /** Override for sotto-worker.js (default: next to sotto.js). Only for Sotto.load. */
   workerUrl?: string | URL;
-  /** Keep verified shards in the Cache API ("sotto-v1") for offline loads (default true). */
+  /**
+   * Keep the voice in the Cache API ("sotto-v1") for offline loads (default true). A voice is
+   * stored only after it fully verified and built; its cached manifest is used only when the
+   * network is unreachable (an HTTP error or a cross-origin redirect is an error); entries of
+   * other versions of the voice are pruned after a load.
+   */
   cache?: boolean;
   /** Aborting leaves any previously loaded voice in place. */
   signal?: AbortSignal;
@@ -145,6 +159,19 @@ export interface Playback {
   audioContext: AudioContext;
 }
 
+/** Memory statistics of the engine's worker (for leak checks). */
+export interface EngineStats {
+  /** Size of the wasm linear memory in bytes; it grows and never shrinks. */
+  wasmMemoryBytes: number;
+}
+
+/**
+ * The error (its `name`) a call rejects with when the engine's wasm instance trapped during it
+ * (or while it was queued). The worker has then already been replaced and the current voice
+ * and lexicon are being reloaded (verified again); later calls wait for that and work.
+ */
+export type EngineCrashedError = Error & { name: 'EngineCrashed' };
+
 export class Sotto {
   /** Creates the worker and loads a voice. Rejects with an Error naming the shard on a failed check. */
   static load(options: LoadOptions): Promise<Sotto>;
@@ -169,6 +196,8 @@ export class Sotto {
   /** Chunks as soon as each is synthesized; piecewise input is spoken sentence by sentence as it arrives. */
   stream(input: TextInput, options?: SynthesisOptions): AsyncGenerator<AudioChunk, void, undefined>;
   speak(input: TextInput, options?: SpeakOptions): Playback;
+  /** Memory statistics of the engine's worker. */
+  stats(): Promise<EngineStats>;
   /** Terminates the worker; pending calls reject. */
   dispose(): void;
 }

@@ -31,6 +31,34 @@ function lexiconMessage(entries) {
   return { pairs: JSON.stringify(pairs) };
 }
 
+/** `allowedOrigins` as the worker compares them: each an http(s) origin, e.g. 'https://cdn.example'. */
+function originList(list) {
+  if (list == null) return [];
+  if (!Array.isArray(list)) throw new TypeError('Sotto: allowedOrigins must be an array of origins');
+  return list.map((o) => {
+    const url = typeof o === 'string' || o instanceof URL ? safeUrl(String(o)) : null;
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new TypeError('Sotto: each allowedOrigins entry must be an http(s) origin');
+    }
+    return url.origin;
+  });
+}
+
+function safeUrl(s) {
+  try {
+    return new URL(s);
+  } catch {
+    return null;
+  }
+}
+
+/** The error a call gets when the engine crashed under it (the worker is replaced). */
+function engineCrashed() {
+  const err = new Error('Sotto: the engine crashed and has been restarted; try again');
+  err.name = 'EngineCrashed';
+  return err;
+}
+
 /** Synthesis options for Rust, which validates them: only the engine's own fields are sent. */
 function engineOptions({ signal, phonemes, audioContext, destination, onChunk, onWord, ...opts }) {
   return JSON.stringify(opts);
@@ -133,22 +161,65 @@ class WordClock {
 
 export class Sotto {
   #worker;
+  #workerUrl;
   #nextId = 1;
   #jobs = new Map(); // id -> {onMessage(msg), fail(err)}
   #disposed = false;
+  #voice = null; // the last load message that succeeded (what crash recovery reloads)
+  #lexicon = null; // the lexicon message in effect (null: the built-in lexicon)
+  #recovering = false; // a recovery reload is in flight: a crash now is not retried
   /** 'webgpu' | 'cpu' once a voice is loaded, null before. */ backend = null;
   /** Output sample rate in Hz. */ sampleRate = 0;
   /** Id of the loaded voice. */ voiceId = null;
   /** Number of speakers in the loaded voice. */ numSpeakers = 1;
 
   constructor(workerUrl) {
-    this.#worker = startWorker(workerUrl);
-    this.#worker.onmessage = ({ data }) => this.#jobs.get(data.id)?.onMessage(data);
-    this.#worker.onerror = (e) => {
+    this.#workerUrl = workerUrl;
+    this.#worker = this.#spawn();
+  }
+
+  #spawn() {
+    const worker = startWorker(this.#workerUrl);
+    worker.onmessage = ({ data }) => {
+      if (worker !== this.#worker) return; // a replaced (crashed) worker
+      if (data.type === 'crashed') this.#recover();
+      else this.#jobs.get(data.id)?.onMessage(data);
+    };
+    worker.onerror = (e) => {
       e.preventDefault?.();
+      if (worker !== this.#worker) return;
       this.#failAll(new Error(`Sotto worker failed${e.message ? `: ${e.message}` : ' to start (check workerUrl and that pkg/ is served)'}`));
     };
-    this.#worker.onmessageerror = () => this.#failAll(new Error('Sotto worker sent an unreadable message'));
+    worker.onmessageerror = () => this.#failAll(new Error('Sotto worker sent an unreadable message'));
+    return worker;
+  }
+
+  /**
+   * The wasm instance trapped (a Rust panic aborts): every call pending in that worker rejects
+   * with EngineCrashed, a new worker starts and reloads the current voice and lexicon (its
+   * shards verified again), and later calls queue behind that reload, so they work without
+   * the page calling loadVoice. A crash during that reload is not retried (the new worker then
+   * has no voice until the page loads one).
+   */
+  #recover() {
+    if (this.#disposed) return;
+    const dead = this.#worker;
+    const reload = this.#voice && !this.#recovering;
+    this.#worker = this.#spawn();
+    dead.terminate();
+    this.#failAll(engineCrashed());
+    if (!reload) return; // no voice yet, or the reload itself crashed: the caller loads again
+    this.#recovering = true;
+    const done = () => { this.#recovering = false; };
+    this.#start({ ...this.#voice, lexicon: this.#lexicon, cacheFirst: true }, {
+      onMessage: (msg, finish) => {
+        if (msg.type === 'loaded') {
+          finish();
+          done();
+        }
+      },
+      fail: done, // later calls then report that no voice is loaded
+    });
   }
 
   /**
@@ -169,7 +240,7 @@ export class Sotto {
   /**
    * Loads (or replaces) the voice in this instance. On failure the previous voice stays loaded.
    */
-  loadVoice({ manifest, backend = 'auto', onProgress, wasmUrl, cache = true, signal, lexicon,
+  loadVoice({ manifest, backend = 'auto', onProgress, wasmUrl, cache = true, signal, lexicon, allowedOrigins,
     publicKey = null, manifestDigest = null } = {}) {
     if (!manifest) return Promise.reject(new TypeError('Sotto: the manifest URL is required'));
     if ((publicKey !== null && typeof publicKey !== 'string') || (manifestDigest !== null && typeof manifestDigest !== 'string')) {
@@ -179,16 +250,21 @@ export class Sotto {
       return Promise.reject(new TypeError("Sotto: backend must be 'auto', 'webgpu' or 'cpu'"));
     }
     let lex;
+    let origins;
     try {
       lex = lexiconMessage(lexicon);
+      origins = originList(allowedOrigins);
     } catch (err) {
       return Promise.reject(err);
     }
     const manifestUrl = new URL(manifest, globalThis.location?.href).href;
     const wasm = wasmUrl && new URL(wasmUrl, globalThis.location?.href).href;
+    const voice = {
+      type: 'load', manifestUrl, backend, cache: Boolean(cache), wasmUrl: wasm, allowedOrigins: origins, publicKey, manifestDigest,
+    };
     return new Promise((resolve, reject) => {
       this.#start(
-        { type: 'load', manifestUrl, backend, cache, wasmUrl: wasm, lexicon: lex, publicKey, manifestDigest },
+        { ...voice, lexicon: lex },
         {
           onMessage: (msg, finish) => {
             if (msg.type === 'progress') {
@@ -199,6 +275,8 @@ export class Sotto {
                 backend: msg.info.backend, sampleRate: msg.info.sampleRate,
                 voiceId: msg.info.voiceId, numSpeakers: msg.info.numSpeakers,
               });
+              this.#voice = voice;
+              if (lex) this.#lexicon = lex;
               finish();
               resolve(this);
             }
@@ -227,6 +305,7 @@ export class Sotto {
       this.#start({ type: 'lexicon', lexicon }, {
         onMessage: (msg, finish) => {
           if (msg.type === 'lexicon') {
+            this.#lexicon = lexicon;
             finish();
             resolve(msg.size);
           }
@@ -410,6 +489,35 @@ export class Sotto {
     };
   }
 
+  /**
+   * Memory statistics of the engine's worker: {wasmMemoryBytes}, the size of the wasm linear
+   * memory (it grows and never shrinks, so a leak shows as growth across many calls).
+   */
+  stats() {
+    return new Promise((resolve, reject) => {
+      this.#start({ type: 'stats' }, {
+        onMessage: (msg, finish) => {
+          if (msg.type === 'stats') {
+            finish();
+            resolve({ wasmMemoryBytes: msg.wasmMemoryBytes });
+          }
+        },
+        fail: reject,
+      });
+    });
+  }
+
+  /**
+   * TEST-ONLY (tests/browser/crash.test.mjs; no public name): traps the engine's wasm instance
+   * the way a Rust panic does, to exercise crash recovery: in the call, or (`'async'`) while an
+   * async call is polled. Rejects with EngineCrashed.
+   */
+  [Symbol.for('sotto.test.trap')](mode) {
+    return new Promise((resolve, reject) => {
+      this.#start({ type: '__test_trap', async: mode === 'async' }, { onMessage: () => {}, fail: reject });
+    });
+  }
+
   /** Terminates the worker and frees the engine. Pending calls reject. */
   dispose() {
     if (this.#disposed) return;
@@ -434,7 +542,9 @@ export class Sotto {
       onMessage: (msg) => {
         if (msg.type === 'error') {
           finish();
-          const err = new Error(`Sotto: ${msg.message}`);
+          // Replace a crashed worker before the caller hears of it, so its next call goes to the new one.
+          if (msg.name === 'EngineCrashed') this.#recover();
+          const err = msg.name === 'EngineCrashed' ? engineCrashed() : new Error(`Sotto: ${msg.message}`);
           if (msg.name && msg.name !== 'Error' && msg.name !== 'RuntimeError') err.name = msg.name;
           fail(err);
         } else {

@@ -1,8 +1,10 @@
-// Service worker for the Sotto demo: precaches the app shell, the library and the wasm
-// package (cache name versioned by tools/build-dist.mjs, which replaces __BUILD__), and keeps
-// other same-origin GETs (the voice manifest) network-first with a cached fallback.
-// Model shards (*.safetensors) pass through: the library keeps verified shards in its own
-// cache ("sotto-v1"), keyed by SHA-256, so storing them here too would double the storage.
+// Service worker for the Sotto demo: precaches a fixed list, the app shell, the library and
+// the wasm package (cache name versioned by tools/build-dist.mjs, which replaces __BUILD__),
+// and serves exactly those URLs from it. It caches nothing else: every other request (the voice
+// manifest, shards, any query-string variant) passes through untouched. The library keeps
+// voices in its own cache ("sotto-v1"): committed only after the whole voice verified and
+// built, and read back for the manifest only when the network is unreachable, so an unverified
+// or rolled-back manifest can never be served from here.
 const VERSION = '__BUILD__';
 const SHELL = `sotto-shell-${VERSION}`;
 const PRECACHE = [
@@ -28,22 +30,13 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
-  if (req.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (url.pathname.endsWith('.safetensors') || url.pathname.startsWith('/.sotto-cache/')) return;
+  // Only the precached shell, by exact URL: everything else is not ours. A query string is
+  // allowed only when navigating to the page (the demo reads ?backend=), which gets the cached
+  // page; nothing new is ever stored.
+  const key = url.origin + url.pathname;
+  if (req.method !== 'GET' || !SHELL_URLS.has(key) || (url.search && req.mode !== 'navigate')) return;
   event.respondWith((async () => {
-    const cache = await caches.open(SHELL);
-    if (SHELL_URLS.has(url.origin + url.pathname)) {
-      const hit = await cache.match(req, { ignoreSearch: true });
-      if (hit) return hit; // the shell is immutable per build: cache first
-    }
-    try { // anything else: network first, so a new voice manifest is picked up
-      const res = await fetch(req);
-      if (res.ok) await cache.put(req, res.clone());
-      return res;
-    } catch (err) {
-      const stale = await cache.match(req);
-      if (stale) return stale;
-      throw err;
-    }
+    const hit = await caches.open(SHELL).then((c) => c.match(key));
+    return hit ?? fetch(req); // the shell is immutable per build: cache first, never re-put
   })());
 });
