@@ -18,10 +18,15 @@ async function load({ manifestUrl, backend }) {
 }
 
 async function synth({ id, text }) {
-  const chunks = JSON.parse(engine.prepare(text, lexicon));
-  for (let i = 0; i < chunks.length; i++) {
-    const audio = await engine.synthesize(chunks[i].phonemes, '{}', i); // the voice's defaults, seed i
-    self.postMessage({ type: 'chunk', id, audio, sampleRate: engine.sample_rate() }, [audio.buffer]);
+  // One chunk per window of each sentence (sentence i with seed i: the voice's defaults, seed 0).
+  const stream = engine.stream_text(text, '{}', lexicon);
+  try {
+    for (let c; (c = await stream.next()) !== null; ) {
+      const audio = c.samples;
+      self.postMessage({ type: 'chunk', id, audio, sampleRate: c.sampleRate }, [audio.buffer]);
+    }
+  } finally {
+    stream.free();
   }
   self.postMessage({ type: 'done', id });
 }
