@@ -117,3 +117,23 @@ fn expansions_span_their_whole_source() {
     assert_eq!(by_source("7:05 pm").join(" "), "seven oh five P M");
     assert_eq!(by_source("Dr"), ["Doctor"]);
 }
+
+#[test]
+fn a_month_and_its_day_are_one_source_word() {
+    let text = "Paid on Jan. 3rd, due March 31st and May 5. Not Jan 45.";
+    let chunks = phonemize(text, &TextLimits::default()).expect("speakable");
+    let spoken_from = |s: &str| -> String {
+        let words: Vec<&str> = chunks
+            .iter()
+            .flat_map(|c| &c.words)
+            .filter(|w| text.get(w.source.clone()) == Some(s))
+            .map(|w| w.text.as_str())
+            .collect();
+        words.join(" ")
+    };
+    assert_eq!(spoken_from("Jan. 3rd"), "January third");
+    assert_eq!(spoken_from("March 31st"), "March thirty first");
+    assert_eq!(spoken_from("May 5"), "May fifth");
+    // Not a day of the month: two source words.
+    assert_eq!(spoken_from("Jan 45"), "");
+}

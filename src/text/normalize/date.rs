@@ -85,6 +85,25 @@ pub(super) fn month_before_number(bare: &str, next: Option<&str>) -> Option<&'st
         .filter(|_| next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit())))
 }
 
+/// Token `i` is a month name or abbreviation ("Jan.", "March") and token `i + 1` a day of the
+/// month ("3", "3rd", "31st,"): the two are one date in the source.
+pub(super) fn month_then_day(toks: &[&str], i: usize) -> bool {
+    let (Some(month), Some(day)) = (toks.get(i), toks.get(i + 1)) else {
+        return false;
+    };
+    let (core, trail) = super::split_token(month);
+    if !(trail.is_empty() || trail == ".") || month_before_number(core, Some(day)).is_none() {
+        return false;
+    }
+    let day = super::split_token(day).0;
+    let digits = day.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &day[digits.len()..];
+    (1..=2).contains(&digits.len())
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && digits.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
+        && (suffix.is_empty() || ["st", "nd", "rd", "th"].contains(&suffix))
+}
+
 /// Days in month `m` (1–12) of year `y` (proleptic Gregorian); `None` for another month.
 fn days_in_month(y: u64, m: u64) -> Option<u64> {
     let leap = y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));

@@ -73,10 +73,21 @@ pub fn normalize_tokens(text: &str) -> Vec<SpokenToken> {
     let raws: Vec<&str> = toks.iter().map(|t| t.raw).collect();
     let mut out = punctuation::Spoken::default();
     let mut i = 0;
+    // A day number after a month ("Jan. 3rd") shares the month's span: one date, one source word.
+    let mut joined: Option<(usize, Range<usize>)> = None;
     while let Some(first) = toks.get(i) {
         let v = verbalize(&raws, i);
         let last = toks.get(i + v.consumed).unwrap_or(first);
-        let span = marked.source_of(&(first.core_range().start..last.core_range().end));
+        let mut span = marked.source_of(&(first.core_range().start..last.core_range().end));
+        if let Some((_, s)) = joined.take().filter(|(k, _)| *k == i) {
+            span = s;
+        } else if let Some(day) = toks
+            .get(i + 1)
+            .filter(|_| v.consumed == 0 && date::month_then_day(&raws, i))
+        {
+            span = marked.source_of(&(first.core_range().start..day.core_range().end));
+            joined = Some((i + 1, span.clone()));
+        }
         out.words(&v.words, &span);
         if let Some(p) = trail_punct(&v.trail) {
             out.punct(p);
