@@ -94,6 +94,7 @@ test('text: every word of the input, with UTF-16 offsets and times; "$79.99" is 
   assert.ok(price[0].end - price[0].start > 0.8, 'it covers its whole spoken duration ("seventy-nine dollars ...")');
   assert.ok(words.some((w) => w.text === 'Café'), 'the non-ASCII word is there, sliced by UTF-16 offsets');
   assert.ok(words.some((w) => /^10:30/.test(w.text)), 'the time is one word');
+  assert.ok(words.some((w) => w.text === 'Jan. 3rd'), 'the date is one word');
 });
 
 test('text: a character outside the BMP (a surrogate pair) does not shift later offsets', async () => {
