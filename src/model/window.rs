@@ -245,7 +245,7 @@ mod tests {
     }
 
     fn host(t: Tensor<3>) -> Vec<f32> {
-        t.into_data().to_vec::<f32>().unwrap()
+        t.into_data().try_to_vec::<f32>().unwrap()
     }
 
     /// A small flow (kernel 5, 3 layers, 3 couplings: halo 18) and vocoder (joe's shape, narrow).
