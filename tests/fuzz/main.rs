@@ -73,6 +73,35 @@ pub fn fuzz<S: proptest::strategy::Strategy>(
     );
 }
 
+/// The largest value seen of a measurement (and the input size it was seen at), printed by
+/// [`Largest::report`]: how close the runs came to the asserted bounds (docs/fuzzing.md).
+pub struct Largest {
+    what: &'static str,
+    value: std::sync::Mutex<(usize, usize)>,
+}
+
+impl Largest {
+    pub const fn new(what: &'static str) -> Self {
+        Self {
+            what,
+            value: std::sync::Mutex::new((0, 0)),
+        }
+    }
+
+    /// Records `value` measured on an input of `input_bytes`.
+    pub fn record(&self, value: usize, input_bytes: usize) {
+        let mut v = self.value.lock().unwrap_or_else(|e| e.into_inner());
+        if value > v.0 {
+            *v = (value, input_bytes);
+        }
+    }
+
+    pub fn report(&self) {
+        let (v, n) = *self.value.lock().unwrap_or_else(|e| e.into_inner());
+        eprintln!("  largest {}: {v} (input of {n} B)", self.what);
+    }
+}
+
 /// An error message fit to show and log: short, no control characters (terminal escapes), and
 /// none of `secrets` (markers the generated input carried).
 pub fn check_message(msg: &str, secrets: &[&str]) -> Result<(), String> {

@@ -124,14 +124,14 @@ pub fn apply_json(doc: &mut Value, edits: &[JsonEdit]) {
                         }
                     }
                     Some(Value::Array(a)) => {
-                        if let Ok(k) = key.parse::<usize>() {
-                            if k < a.len() {
-                                if matches!(e, JsonEdit::Remove(_)) {
-                                    a.remove(k);
-                                } else {
-                                    let c = a[k].clone();
-                                    a.insert(k, c);
-                                }
+                        if let Ok(k) = key.parse::<usize>()
+                            && k < a.len()
+                        {
+                            if matches!(e, JsonEdit::Remove(_)) {
+                                a.remove(k);
+                            } else {
+                                let c = a[k].clone();
+                                a.insert(k, c);
                             }
                         }
                     }

@@ -6,17 +6,20 @@
 
 use crate::alloc::peak_during;
 use crate::mutate::{ByteEdit, apply_bytes, byte_edit};
-use crate::{check_message, config, fuzz};
+use crate::{Largest, check_message, config, fuzz};
 use proptest::prelude::*;
 use sotto::convert::{convert, onnx};
 use sotto::weights::safetensors::Dtype;
 use std::sync::OnceLock;
 
-const FIXTURES: &[&str] = &["x_low-1spk", "medium-1spk", "high-4spk"];
+const FIXTURES: &[&str] = &["x_low-1spk", "medium-1spk", "high-1spk"];
 
-/// (onnx bytes, config bytes, structural offsets) of each fixture, read once.
-fn fixtures() -> &'static [(Vec<u8>, Vec<u8>, Vec<usize>)] {
-    static F: OnceLock<Vec<(Vec<u8>, Vec<u8>, Vec<usize>)>> = OnceLock::new();
+/// A fixture: ONNX bytes, Piper config bytes, structural offsets of the ONNX.
+type Fixture = (Vec<u8>, Vec<u8>, Vec<usize>);
+
+/// Every fixture, read once.
+fn fixtures() -> &'static [Fixture] {
+    static F: OnceLock<Vec<Fixture>> = OnceLock::new();
     F.get_or_init(|| {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/voices");
         FIXTURES
@@ -112,6 +115,9 @@ fn max_parse_peak(n: usize) -> usize {
     4 * n + (8 << 20)
 }
 
+static PARSE_PEAK: Largest = Largest::new("parse_model peak allocation, B");
+static CONVERT_PEAK: Largest = Largest::new("convert peak allocation, B");
+
 #[test]
 fn fuzz_onnx_parse() {
     fixtures();
@@ -122,6 +128,7 @@ fn fuzz_onnx_parse() {
         |(which, e, structural)| {
             let (b, _) = mutated(which, &e, structural);
             let (r, peak) = peak_during(|| onnx::parse_model(&b));
+            PARSE_PEAK.record(peak, b.len());
             if peak > max_parse_peak(b.len()) {
                 return Err(format!("parse allocated {peak} B for {} B", b.len()));
             }
@@ -131,6 +138,7 @@ fn fuzz_onnx_parse() {
             }
         },
     );
+    PARSE_PEAK.report();
 }
 
 #[test]
@@ -143,6 +151,7 @@ fn fuzz_onnx_convert() {
         |(which, e, structural)| {
             let (b, json) = mutated(which, &e, structural);
             let (r, peak) = peak_during(|| convert(&b, json, "xx_XX-fuzz-low", Dtype::F16));
+            CONVERT_PEAK.record(peak, b.len());
             // Reading, mapping and packaging hold a few copies of the weights at most.
             if peak > 12 * b.len() + (32 << 20) {
                 return Err(format!("convert allocated {peak} B for {} B", b.len()));
@@ -159,6 +168,7 @@ fn fuzz_onnx_convert() {
             }
         },
     );
+    CONVERT_PEAK.report();
 }
 
 /// Every fixture converts unmutated (so the fuzzers start from inputs that get all the way).

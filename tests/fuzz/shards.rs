@@ -20,7 +20,7 @@ fn mutated(shard: &[u8], json: &[JsonEdit], bytes: &[ByteEdit], in_header: bool)
         let mut header: serde_json::Value = serde_json::from_slice(&shard[8..8 + n]).unwrap();
         apply_json(&mut header, json);
         let mut h = serde_json::to_vec(&header).unwrap();
-        while h.len() % 8 != 0 {
+        while !h.len().is_multiple_of(8) {
             h.push(b' ');
         }
         out = (h.len() as u64).to_le_bytes().to_vec();

@@ -7,7 +7,7 @@
 //! may repeat.
 
 use crate::alloc::peak_during;
-use crate::{check_message, config, fuzz};
+use crate::{Largest, check_message, config, fuzz};
 use proptest::prelude::*;
 use proptest::sample::select;
 use sotto::text::{self, Lexicon, TextLimits};
@@ -166,6 +166,11 @@ fn text_input() -> impl Strategy<Value = String> {
     ]
 }
 
+static PEAK: Largest = Largest::new("phonemize_with peak allocation, B");
+static PEAK_PER_BYTE: Largest =
+    Largest::new("phonemize_with peak allocation per input byte (inputs >= 256 B)");
+static OUTPUT_PER_BYTE: Largest = Largest::new("phonemize_with output bytes per input byte");
+
 fn max_allowed_phoneme_bytes(input: &str) -> usize {
     // Measured worst case is far below this (docs/fuzzing.md): a digit read out is ~10 bytes.
     64 * input.len() + 256
@@ -190,6 +195,10 @@ fn check_phonemize(input: &str) -> Result<(), String> {
     let limits = TextLimits::default();
     let lexicon = Lexicon::builtin();
     let (r, peak) = peak_during(|| text::phonemize_with(input, &limits, lexicon));
+    PEAK.record(peak, input.len());
+    if input.len() >= 256 {
+        PEAK_PER_BYTE.record(peak / input.len(), input.len());
+    }
     if peak > max_allowed_peak(input) {
         return Err(format!(
             "peak allocation {peak} B for {} B of text",
@@ -262,6 +271,9 @@ fn fuzz_text_phonemize() {
         text_input(),
         |s| check_phonemize(&s),
     );
+    PEAK.report();
+    PEAK_PER_BYTE.report();
+    OUTPUT_PER_BYTE.report();
 }
 
 #[test]
