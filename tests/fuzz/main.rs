@@ -11,7 +11,7 @@
 //! CI runs), seed: `SOTTO_FUZZ_SEED` (default fixed, so CI is reproducible; give another to
 //! explore). Each target prints how many cases it ran (`--nocapture`). `docs/fuzzing.md` has the
 //! commands and the results of longer runs. A failing case is shrunk by proptest and saved in
-//! `tests/fuzz/proptest-regressions/`, which is replayed first on every later run.
+//! `tests/proptest-regressions/<module>.txt`, which is replayed first on every later run.
 
 mod alloc;
 mod manifest;
