@@ -30,6 +30,7 @@ pub mod limits;
 pub mod manifest;
 pub mod model;
 pub mod rng;
+pub mod speaker;
 pub mod text;
 pub mod voice;
 #[cfg(target_arch = "wasm32")]
@@ -41,4 +42,5 @@ pub use burn::tensor::Device;
 pub use error::{Error, Result, SynthesisError};
 pub use manifest::{Manifest, stage_of};
 pub use model::SynthesisOptions;
+pub use speaker::{Speaker, SpeakerRef};
 pub use voice::{Voice, VoiceLoader};

@@ -41,8 +41,11 @@ pub const PLAIN_NAME_LEN: RangeInclusive<usize> = 1..=96;
 pub const SAMPLE_RATE_HZ: RangeInclusive<u32> = 8_000..=96_000;
 /// Most ids one phoneme may map to in `phoneme_id_map` (Piper maps each to exactly one).
 pub const MAX_IDS_PER_PHONEME: usize = 8;
-/// Speakers a voice may declare (multi-speaker voices load only with one, for now).
+/// Speakers a voice may declare (libritts_r, the largest Piper voice, has 904).
 pub const SPEAKERS: RangeInclusive<usize> = 1..=4096;
+/// Length of a speaker name in `speaker_id_map`, in bytes (no control characters); the map has
+/// at most [`SPEAKERS`]`.end()` names.
+pub const SPEAKER_NAME_LEN: RangeInclusive<usize> = 1..=128;
 
 // ---- The architecture (`manifest.model`, see [`VitsConfig`]) ------------------------------
 // Wide enough for every Piper VITS voice (x-low … high); tight enough that a hostile manifest

@@ -4,6 +4,7 @@
 use crate::ids::{self, PhonemeIdMap};
 use crate::manifest::{self, Manifest, ShardEntry};
 use crate::model::{self, AcousticModel, SynthesisOptions, Vocoder};
+use crate::speaker::{Speaker, SpeakerMix};
 use crate::weights::{TensorStore, WeightsError};
 use crate::{Audio, Device, Result, rng, text};
 use std::collections::BTreeMap;
@@ -28,12 +29,6 @@ impl VoiceLoader {
     /// Starts from manifest bytes (parsed and validated).
     pub fn new(manifest_bytes: &[u8]) -> Result<Self> {
         let manifest = Manifest::parse(manifest_bytes)?;
-        if manifest.num_speakers > 1 {
-            return Err(manifest::ManifestError::InvalidField(
-                "num_speakers (multi-speaker voices are not supported yet)",
-            )
-            .into());
-        }
         // The architecture's parameters (built lazily: nothing is allocated), so the manifest's
         // tensor list is checked before any shard is decoded.
         let device = crate::backend::cpu();
@@ -140,30 +135,57 @@ impl Voice {
             length_scale: i.length_scale,
             noise_scale: i.noise_scale,
             noise_w: i.noise_w,
-            speaker: 0,
+            speaker: Speaker::default(),
             seed: 0,
         }
     }
 
-    /// Phoneme ids → audio.
-    pub async fn synthesize_ids(&self, ids: &[i64], opts: &SynthesisOptions) -> Result<Audio> {
-        let z = self.acoustic_latent(ids, opts).await?;
-        self.vocode(z).await
+    /// Checks a speaker choice against this voice (index range, `speaker_id_map` names, blend
+    /// weights) without building anything.
+    pub fn resolve_speaker(&self, speaker: &Speaker) -> Result<SpeakerMix> {
+        Ok(self
+            .acoustic
+            .resolve_speaker(speaker, &self.manifest.speaker_id_map)?)
     }
 
-    /// Stage 1 alone: phoneme ids → latent frames `[1, inter, frames]` (still on the device).
+    /// The speaker conditioning (`[1, gin, 1]`, on the device) both stages take: `None` for a
+    /// single-speaker voice. Computed once per call, not per sentence.
+    pub fn speaker(&self, speaker: &Speaker) -> Result<Option<burn::tensor::Tensor<3>>> {
+        Ok(self.acoustic.speaker(&self.resolve_speaker(speaker)?))
+    }
+
+    /// Options and speaker checked against this voice, without synthesizing.
+    pub fn check_options(&self, opts: &SynthesisOptions) -> Result<()> {
+        opts.validate()?;
+        self.resolve_speaker(&opts.speaker).map(|_| ())
+    }
+
+    /// Phoneme ids → audio.
+    pub async fn synthesize_ids(&self, ids: &[i64], opts: &SynthesisOptions) -> Result<Audio> {
+        let g = self.speaker(&opts.speaker)?;
+        let z = self.acoustic_latent(ids, opts, g.as_ref()).await?;
+        self.vocode(z, g.as_ref()).await
+    }
+
+    /// Stage 1 alone: phoneme ids → latent frames `[1, inter, frames]` (still on the device);
+    /// `g` is [`Self::speaker`]'s conditioning for `opts.speaker`.
     pub async fn acoustic_latent(
         &self,
         ids: &[i64],
         opts: &SynthesisOptions,
+        g: Option<&burn::tensor::Tensor<3>>,
     ) -> Result<burn::tensor::Tensor<3>> {
         let mut rng = rng::Normal::new(opts.seed);
-        Ok(self.acoustic.latent(ids, opts, &mut rng).await?)
+        Ok(self.acoustic.latent(ids, opts, g, &mut rng).await?)
     }
 
-    /// Stage 2 alone: latent frames → audio.
-    pub async fn vocode(&self, z: burn::tensor::Tensor<3>) -> Result<Audio> {
-        let wav = self.vocoder.forward(z).reshape([-1]);
+    /// Stage 2 alone: latent frames → audio, with the same conditioning `g` as stage 1.
+    pub async fn vocode(
+        &self,
+        z: burn::tensor::Tensor<3>,
+        g: Option<&burn::tensor::Tensor<3>>,
+    ) -> Result<Audio> {
+        let wav = self.vocoder.forward(z, g).reshape([-1]);
         let samples = model::to_host::<1>(wav).await?;
         Ok(Audio {
             samples,
@@ -181,6 +203,22 @@ impl Voice {
         Ok((self.synthesize_ids(&p.ids, opts).await?, p.missing))
     }
 
+    /// Text input is English only: the text front-end speaks English (en-US conventions), so a
+    /// voice of another language (manifest `language` not `en` / `en_*`) refuses text with
+    /// [`crate::SynthesisError::TextLanguage`] rather than read English phonemes with the
+    /// wrong voice. Phoneme input works in every language.
+    pub fn check_text_language(&self) -> Result<()> {
+        let language = &self.manifest.language;
+        if language == "en" || language.starts_with("en_") {
+            Ok(())
+        } else {
+            Err(crate::SynthesisError::TextLanguage {
+                language: language.clone(),
+            }
+            .into())
+        }
+    }
+
     /// Text → audio: validated, normalized and phonemized sentence by sentence
     /// ([`text::phonemize_with`], with `lexicon` overriding built-in pronunciations), each
     /// sentence synthesized and the audio concatenated. At most
@@ -193,14 +231,16 @@ impl Voice {
         lexicon: &text::Lexicon,
         opts: &SynthesisOptions,
     ) -> Result<Audio> {
+        self.check_text_language()?;
+        let g = self.speaker(&opts.speaker)?;
         let mut budget = crate::limits::SpokenBudget::new(self.manifest.sample_rate);
         let hop = self.manifest.model.hop_length();
         let mut samples = Vec::new();
         for sentence in text::phonemize_with(text, limits, lexicon)? {
             let p = ids::phonemes_to_ids(&sentence.phonemes, &self.phonemes)?;
-            let z = self.acoustic_latent(&p.ids, opts).await?;
+            let z = self.acoustic_latent(&p.ids, opts, g.as_ref()).await?;
             budget.charge(z.dims()[2].saturating_mul(hop))?;
-            samples.extend_from_slice(&self.vocode(z).await?.samples);
+            samples.extend_from_slice(&self.vocode(z, g.as_ref()).await?.samples);
         }
         Ok(Audio {
             samples,

@@ -14,7 +14,7 @@
 //! Synthesis options arrive as the caller's JSON object and are checked here, in Rust, only.
 
 use crate::backend::Backend;
-use crate::{SynthesisOptions, Voice};
+use crate::{Speaker, SpeakerRef, SynthesisOptions, Voice};
 use burn::tensor::Device;
 use js_sys::Float32Array;
 use serde::{Deserialize, Deserializer};
@@ -143,6 +143,8 @@ impl Engine {
     /// (validated, normalized, split, phonemized with `lexicon`; refused text throws a typed
     /// error that does not repeat the text).
     pub fn prepare(&self, text: &str, lexicon: &Lexicon) -> Result<String, JsError> {
+        // A voice of another language refuses text (its language named); phonemes still work.
+        self.voice.check_text_language().map_err(js_err)?;
         let limits = crate::text::TextLimits::default();
         let chunks = crate::text::phonemize_with(text, &limits, &lexicon.inner).map_err(js_err)?;
         let list: Vec<serde_json::Value> = chunks
@@ -177,6 +179,9 @@ impl Engine {
 impl Engine {
     /// The caller's options over the voice's defaults, validated, with chunk `index`'s seed.
     fn options(&self, json: &str, index: u32) -> Result<SynthesisOptions, JsError> {
+        if json.len() > MAX_OPTIONS_JSON {
+            return Err(JsError::new("invalid synthesis options: too large"));
+        }
         let given: JsOptions = serde_json::from_str(json).map_err(|e| {
             // serde's message without " at line 1 column N" (the JSON is ours, not the caller's).
             let full = e.to_string();
@@ -188,11 +193,43 @@ impl Engine {
             length_scale: given.length_scale.unwrap_or(defaults.length_scale),
             noise_scale: given.noise_scale.unwrap_or(defaults.noise_scale),
             noise_w: given.noise_w.unwrap_or(defaults.noise_w),
-            speaker: given.speaker.unwrap_or(0),
+            speaker: match given.speaker {
+                None => Speaker::default(),
+                Some(s) => s.into_speaker().map_err(js_err)?,
+            },
             seed: given.seed.unwrap_or(0).wrapping_add(u64::from(index)),
         };
-        opts.validate().map_err(js_err)?;
+        self.voice.check_options(&opts).map_err(js_err)?;
         Ok(opts)
+    }
+}
+
+/// Largest options JSON accepted, in bytes (a speaker blend of [`crate::speaker::MAX_BLEND`]
+/// long names fits easily).
+const MAX_OPTIONS_JSON: usize = 64 * 1024;
+
+/// `speaker` as JS gives it: an index (`3`), a name or the textual form of
+/// [`Speaker::parse`] (`"p225"`, `"name:3922"`, `"p225=0.7,p226=0.3"`), or a blend object
+/// `{ "p225": 0.7, "p226": 0.3 }` whose keys read as [`SpeakerRef::parse`] does.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum JsSpeaker {
+    Index(usize),
+    Text(String),
+    Blend(std::collections::BTreeMap<String, f32>),
+}
+
+impl JsSpeaker {
+    fn into_speaker(self) -> Result<Speaker, crate::SynthesisError> {
+        match self {
+            Self::Index(i) => Ok(Speaker::Index(i)),
+            Self::Text(s) => Speaker::parse(&s),
+            Self::Blend(m) => m
+                .into_iter()
+                .map(|(k, w)| Ok((SpeakerRef::parse(&k)?, w)))
+                .collect::<Result<_, _>>()
+                .map(Speaker::Blend),
+        }
     }
 }
 
@@ -209,7 +246,7 @@ struct JsOptions {
     #[serde(default, deserialize_with = "present")]
     noise_w: Option<f32>,
     #[serde(default, deserialize_with = "present")]
-    speaker: Option<usize>,
+    speaker: Option<JsSpeaker>,
     #[serde(default, deserialize_with = "present")]
     seed: Option<u64>,
 }

@@ -53,13 +53,15 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
         // Warm-up run, then timed runs.
         let audio = pollster::block_on(voice.synthesize_ids(&ids, &opts)).map_err(refused)?;
         let (mut synth_s, mut acoustic_s) = (vec![], vec![]);
+        let g = voice.speaker(&opts.speaker).map_err(refused)?;
         for _ in 0..a.runs {
             let t = Instant::now();
-            let z = pollster::block_on(voice.acoustic_latent(&ids, &opts)).map_err(refused)?;
+            let z = pollster::block_on(voice.acoustic_latent(&ids, &opts, g.as_ref()))
+                .map_err(refused)?;
             // Force the acoustic stage to finish before timing the vocoder.
             let _ = z.to_data();
             acoustic_s.push(t.elapsed().as_secs_f64());
-            pollster::block_on(voice.vocode(z)).map_err(refused)?;
+            pollster::block_on(voice.vocode(z, g.as_ref())).map_err(refused)?;
             synth_s.push(t.elapsed().as_secs_f64());
         }
         utterances.push(Utterance {
