@@ -12,6 +12,7 @@
 //! | architecture ranges (below) | [`check_architecture`] | [`ConfigError`] |
 //! | shard size, SHA-256, safetensors header, names, ranks | [`crate::weights`] | [`crate::weights::WeightsError`] |
 //! | option ranges, id count, frames per call | [`crate::model`] | [`crate::SynthesisError`] |
+//! | speaker index, name, blend size and weights | [`crate::speaker`] | [`crate::SynthesisError`] |
 //! | text length, script, sentence and chunk sizes | [`crate::text`] | [`crate::text::TextError`] |
 //! | ONNX and Piper config read by `sotto convert` | `crate::convert` (native) | `ConvertError` |
 //!
@@ -109,6 +110,13 @@ pub const MAX_SAMPLES_PER_SYNTHESIS: usize = MAX_FRAMES * 256;
 /// produce; refused before the sentence that would pass it is vocoded. A 1,000-character
 /// sentence at `length_scale` 5 is about 3 minutes.
 pub const MAX_SPOKEN_SECONDS: u32 = 600;
+/// Most speakers one speaker blend may mix ([`crate::speaker`]).
+pub const MAX_BLEND: usize = 64;
+/// Longest textual speaker choice (`--speaker`, a JS string), in bytes.
+pub const MAX_SPEAKER_TEXT: usize = 8 * 1024;
+/// Largest synthesis options JSON the browser engine accepts, in bytes (a blend of
+/// [`MAX_BLEND`] long names fits).
+pub const MAX_OPTIONS_JSON: usize = 64 * 1024;
 /// `length_scale`: duration multiplier, > 1 is slower.
 pub const LENGTH_SCALE: RangeInclusive<f32> = 0.1..=5.0;
 /// `noise_scale`: prior noise; 0 is deterministic.

@@ -15,10 +15,7 @@
 use crate::error::SynthesisError;
 use std::collections::BTreeMap;
 
-/// Most speakers one blend may mix.
-pub const MAX_BLEND: usize = 64;
-/// Longest textual speaker choice (`--speaker`), in bytes.
-pub const MAX_SPEAKER_TEXT: usize = 8 * 1024;
+pub use crate::limits::{MAX_BLEND, MAX_SPEAKER_TEXT};
 /// Prefix forcing a reference to be read as a name (for names made of digits).
 pub const NAME_PREFIX: &str = "name:";
 

@@ -179,7 +179,7 @@ impl Engine {
 impl Engine {
     /// The caller's options over the voice's defaults, validated, with chunk `index`'s seed.
     fn options(&self, json: &str, index: u32) -> Result<SynthesisOptions, JsError> {
-        if json.len() > MAX_OPTIONS_JSON {
+        if json.len() > crate::limits::MAX_OPTIONS_JSON {
             return Err(JsError::new("invalid synthesis options: too large"));
         }
         let given: JsOptions = serde_json::from_str(json).map_err(|e| {
@@ -203,10 +203,6 @@ impl Engine {
         Ok(opts)
     }
 }
-
-/// Largest options JSON accepted, in bytes (a speaker blend of [`crate::speaker::MAX_BLEND`]
-/// long names fits easily).
-const MAX_OPTIONS_JSON: usize = 64 * 1024;
 
 /// `speaker` as JS gives it: an index (`3`), a name or the textual form of
 /// [`Speaker::parse`] (`"p225"`, `"name:3922"`, `"p225=0.7,p226=0.3"`), or a blend object
