@@ -220,11 +220,13 @@ impl JsSpeaker {
         match self {
             Self::Index(i) => Ok(Speaker::Index(i)),
             Self::Text(s) => Speaker::parse(&s),
-            Self::Blend(m) => m
-                .into_iter()
-                .map(|(k, w)| Ok((SpeakerRef::parse(&k)?, w)))
-                .collect::<Result<_, _>>()
-                .map(Speaker::Blend),
+            Self::Blend(m) => {
+                let mut blend = Vec::with_capacity(m.len());
+                for (k, w) in m {
+                    blend.push((SpeakerRef::parse(&k)?, w));
+                }
+                Ok(Speaker::Blend(blend))
+            }
         }
     }
 }
