@@ -59,6 +59,26 @@ pub enum SynthesisError {
         /// Speakers in the voice.
         num_speakers: usize,
     },
+    /// A speaker name the voice's `speaker_id_map` lacks (the name is not repeated).
+    #[error("the voice has no speaker of that name ({named} speakers are named)")]
+    UnknownSpeakerName {
+        /// Names in the voice's `speaker_id_map`.
+        named: usize,
+    },
+    /// A malformed speaker choice or blend ([`crate::speaker`]).
+    #[error("invalid speaker choice: {reason}")]
+    BadSpeaker {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// Text was given to a voice of a language the text front-end does not speak.
+    #[error(
+        "this voice speaks {language}; the text front-end speaks English: pass phonemes instead"
+    )]
+    TextLanguage {
+        /// The voice's language code (validated manifest field), e.g. `de_DE`.
+        language: String,
+    },
     /// An inference option is not finite or outside its range.
     #[error("option {name} must be within {min}..={max}")]
     OptionOutOfRange {

@@ -31,8 +31,9 @@ pub mod limits;
 pub mod manifest;
 pub mod model;
 pub mod rng;
-pub mod stream;
 pub mod signing;
+pub mod speaker;
+pub mod stream;
 pub mod text;
 pub mod voice;
 #[cfg(target_arch = "wasm32")]
@@ -44,5 +45,6 @@ pub use burn::tensor::Device;
 pub use error::{Error, Result, SynthesisError};
 pub use manifest::{Manifest, stage_of};
 pub use model::{Prepared, SynthesisOptions};
+pub use speaker::{Speaker, SpeakerRef};
 pub use stream::{Chunk, Stream, WordTiming};
 pub use voice::{Voice, VoiceLoader};

@@ -12,6 +12,7 @@
 //! | architecture ranges (below) | [`check_architecture`] | [`ConfigError`] |
 //! | shard size, SHA-256, safetensors header, names, ranks | [`crate::weights`] | [`crate::weights::WeightsError`] |
 //! | option ranges, id count, frames per call | [`crate::model`] | [`crate::SynthesisError`] |
+//! | speaker index, name, blend size and weights | [`crate::speaker`] | [`crate::SynthesisError`] |
 //! | text length, script, sentence and chunk sizes | [`crate::text`] | [`crate::text::TextError`] |
 //! | ONNX and Piper config read by `sotto convert` | `crate::convert` (native) | `ConvertError` |
 //!
@@ -43,8 +44,11 @@ pub const PLAIN_NAME_LEN: RangeInclusive<usize> = 1..=96;
 pub const SAMPLE_RATE_HZ: RangeInclusive<u32> = 8_000..=96_000;
 /// Most ids one phoneme may map to in `phoneme_id_map` (Piper maps each to exactly one).
 pub const MAX_IDS_PER_PHONEME: usize = 8;
-/// Speakers a voice may declare (multi-speaker voices load only with one, for now).
+/// Speakers a voice may declare (libritts_r, the largest Piper voice, has 904).
 pub const SPEAKERS: RangeInclusive<usize> = 1..=4096;
+/// Length of a speaker name in `speaker_id_map`, in bytes (no control characters); the map has
+/// at most [`SPEAKERS`]`.end()` names.
+pub const SPEAKER_NAME_LEN: RangeInclusive<usize> = 1..=128;
 
 // ---- The architecture (`manifest.model`, see [`VitsConfig`]) ------------------------------
 // Wide enough for every Piper VITS voice (x-low … high); tight enough that a hostile manifest
@@ -117,6 +121,13 @@ pub const WINDOW_FRAMES: usize = 128;
 /// produce; refused before the sentence that would pass it is vocoded. A 1,000-character
 /// sentence at `length_scale` 5 is about 3 minutes.
 pub const MAX_SPOKEN_SECONDS: u32 = 600;
+/// Most speakers one speaker blend may mix ([`crate::speaker`]).
+pub const MAX_BLEND: usize = 64;
+/// Longest textual speaker choice (`--speaker`, a JS string), in bytes.
+pub const MAX_SPEAKER_TEXT: usize = 8 * 1024;
+/// Largest synthesis options JSON the browser engine accepts, in bytes (a blend of
+/// [`MAX_BLEND`] long names fits).
+pub const MAX_OPTIONS_JSON: usize = 64 * 1024;
 /// `length_scale`: duration multiplier, > 1 is slower.
 pub const LENGTH_SCALE: RangeInclusive<f32> = 0.1..=5.0;
 /// `noise_scale`: prior noise; 0 is deterministic.

@@ -4,7 +4,7 @@
 //! ```text
 //! sotto convert VOICE.onnx VOICE.onnx.json --out DIR [--dtype f32|f16] [--sign KEYFILE]
 //! sotto speak --voice DIR --out FILE.wav|FILE.f32|- [--text "…" | --text-file F | --phonemes "IPA" | --ids 1,0,20,...]
-//!             [--lexicon F] [--length-scale X] [--noise-scale X] [--noise-w X] [--speaker N] [--seed N]
+//!             [--lexicon F] [--length-scale X] [--noise-scale X] [--noise-w X] [--speaker S] [--seed N]
 //!             [--public-key KEY] [--manifest-digest sha256-…]
 //! sotto normalize                  (stdin lines → spoken-form text, one line per line)
 //! sotto phonemize [--lexicon F] [--lts]   (stdin lines → Piper phoneme text)

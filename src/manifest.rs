@@ -149,7 +149,8 @@ pub struct Manifest {
     pub language: String,
     /// The espeak-ng voice the phonemes follow, e.g. `en-us`.
     pub espeak_voice: String,
-    /// `espeak` or `text`.
+    /// How the voice's phonemes are written: `espeak` (IPA from espeak-ng), the only type
+    /// Sotto speaks; Piper's `text` (raw characters) voices are refused.
     pub phoneme_type: String,
     /// Output sample rate in Hz.
     pub sample_rate: u32,
@@ -192,8 +193,11 @@ impl Manifest {
         if !is_plain_name(&self.voice_id) {
             return Err(bad("voice_id"));
         }
-        if !is_plain_name(&self.language) {
+        if !is_language_code(&self.language) {
             return Err(bad("language"));
+        }
+        if self.phoneme_type != "espeak" {
+            return Err(bad("phoneme_type (only espeak phonemes are supported)"));
         }
         if !is_plain_name(&self.espeak_voice) {
             return Err(bad("espeak_voice"));
@@ -208,6 +212,13 @@ impl Manifest {
                 .any(|&s| s >= self.num_speakers)
         {
             return Err(bad("num_speakers"));
+        }
+        if self.speaker_id_map.len() > *limits::SPEAKERS.end()
+            || self.speaker_id_map.keys().any(|k| {
+                !limits::SPEAKER_NAME_LEN.contains(&k.len()) || k.chars().any(char::is_control)
+            })
+        {
+            return Err(bad("speaker_id_map"));
         }
         self.phoneme_ids().ok_or(bad("phoneme_id_map"))?;
         let i = self.inference;
@@ -278,9 +289,33 @@ impl Manifest {
     }
 }
 
+/// A Piper language code: `ll` or `lll`, optionally `_RR` (`en_US`, `de_DE`, `cmn`), which
+/// [`crate::Voice::check_text_language`] compares with the text front-end's English.
+pub fn is_language_code(s: &str) -> bool {
+    let (lang, region) = match s.split_once('_') {
+        Some((l, r)) => (l, Some(r)),
+        None => (s, None),
+    };
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_lowercase())
+        && region.is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_codes() {
+        for ok in ["en_US", "de_DE", "en", "cmn", "zh_CN"] {
+            assert!(is_language_code(ok), "{ok}");
+        }
+        for bad in [
+            "", "EN_us", "en-US", "en_USA", "english", "e", "en_", "_US", "en_U1",
+        ] {
+            assert!(!is_language_code(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn too_large_and_malformed() {

@@ -228,6 +228,8 @@ impl Voice {
         lexicon: &Lexicon,
         opts: &SynthesisOptions,
     ) -> Result<Stream<V>> {
+        // Text is English only: a voice of another language refuses it (phonemes still work).
+        this.check_text_language()?;
         let mut s = Stream::new(this, opts, limits)?;
         let groups = text::phonemize_sentences(text, limits, lexicon)?;
         let sentences: Vec<PhonemizedSentence> = groups.into_iter().flatten().collect();
@@ -288,6 +290,7 @@ impl Voice {
         opts: &SynthesisOptions,
     ) -> Result<Stream<V>> {
         limits.check()?;
+        this.check_text_language()?;
         let mut s = Stream::new(this, opts, limits)?;
         s.incremental = Some(Incremental {
             lexicon: lexicon.clone(),
@@ -302,7 +305,8 @@ impl Voice {
 
 impl<V: Deref<Target = Voice>> Stream<V> {
     fn new(voice: V, opts: &SynthesisOptions, limits: &TextLimits) -> Result<Self> {
-        opts.validate()?;
+        // Ranges and the speaker (index, name or blend) against this voice, once per call.
+        voice.check_options(opts)?;
         let rate = voice.manifest().sample_rate;
         Ok(Self {
             voice,

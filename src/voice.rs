@@ -7,6 +7,7 @@ use crate::manifest::{self, Manifest, ShardEntry};
 use crate::model::window::{self, Halo};
 use crate::model::{self, AcousticModel, Prepared, SynthesisOptions, Vocoder};
 use crate::signing::ManifestTrust;
+use crate::speaker::{Speaker, SpeakerMix};
 use crate::weights::{TensorStore, WeightsError};
 use crate::{Audio, Device, Result, rng, text};
 use burn::tensor::Tensor;
@@ -45,12 +46,6 @@ impl VoiceLoader {
     /// Starts from manifest bytes (parsed and validated), trusting them as they are.
     pub fn new(manifest_bytes: &[u8]) -> Result<Self> {
         let manifest = Manifest::parse(manifest_bytes)?;
-        if manifest.num_speakers > 1 {
-            return Err(manifest::ManifestError::InvalidField(
-                "num_speakers (multi-speaker voices are not supported yet)",
-            )
-            .into());
-        }
         // The architecture's parameters (built lazily: nothing is allocated), so the manifest's
         // tensor list is checked before any shard is decoded.
         let device = crate::backend::cpu();
@@ -183,9 +178,29 @@ impl Voice {
             length_scale: i.length_scale,
             noise_scale: i.noise_scale,
             noise_w: i.noise_w,
-            speaker: 0,
+            speaker: Speaker::default(),
             seed: 0,
         }
+    }
+
+    /// Checks a speaker choice against this voice (index range, `speaker_id_map` names, blend
+    /// weights) without building anything.
+    pub fn resolve_speaker(&self, speaker: &Speaker) -> Result<SpeakerMix> {
+        Ok(self
+            .acoustic
+            .resolve_speaker(speaker, &self.manifest.speaker_id_map)?)
+    }
+
+    /// The speaker conditioning (`[1, gin, 1]`, on the device) both stages take: `None` for a
+    /// single-speaker voice. Computed once per call, not per sentence.
+    pub fn speaker(&self, speaker: &Speaker) -> Result<Option<burn::tensor::Tensor<3>>> {
+        Ok(self.acoustic.speaker(&self.resolve_speaker(speaker)?))
+    }
+
+    /// Options and speaker checked against this voice, without synthesizing.
+    pub fn check_options(&self, opts: &SynthesisOptions) -> Result<()> {
+        opts.validate()?;
+        self.resolve_speaker(&opts.speaker).map(|_| ())
     }
 
     /// Phoneme ids → audio: [`Self::prepare`], then [`Self::synthesize_frames`] over
@@ -213,8 +228,12 @@ impl Voice {
     /// Once per sentence: text encoder, duration predictor, expansion to frames and the prior
     /// noise (seeded by `opts.seed`). The flow and vocoder then run per window.
     pub async fn prepare(&self, ids: &[i64], opts: &SynthesisOptions) -> Result<Prepared> {
+        let g = self.speaker(&opts.speaker)?;
         let mut rng = rng::Normal::new(opts.seed);
-        Ok(self.acoustic.prepare(ids, opts, &mut rng).await?)
+        Ok(self
+            .acoustic
+            .prepare(ids, opts, g.as_ref(), &mut rng)
+            .await?)
     }
 
     /// The windows a prepared sentence is synthesized in: consecutive frame ranges covering
@@ -259,7 +278,7 @@ impl Voice {
         let z = self.acoustic.reverse_flow(p, s.flow.clone());
         let z = z.narrow(2, s.vocoder.start - s.flow.start, s.vocoder.len());
         let wav = self
-            .wave(z)
+            .wave(z, p.speaker())
             .narrow(
                 2,
                 (frames.start - s.vocoder.start) * hop,
@@ -270,15 +289,22 @@ impl Voice {
     }
 
     /// Stage 1 alone, whole sentence: phoneme ids → latent frames `[1, inter, frames]` (still on
-    /// the device). With [`Self::vocode`], the unwindowed reference.
-    pub async fn acoustic_latent(&self, ids: &[i64], opts: &SynthesisOptions) -> Result<Tensor<3>> {
+    /// the device); `g` is [`Self::speaker`]'s conditioning for `opts.speaker`. With
+    /// [`Self::vocode`], the unwindowed reference.
+    pub async fn acoustic_latent(
+        &self,
+        ids: &[i64],
+        opts: &SynthesisOptions,
+        g: Option<&Tensor<3>>,
+    ) -> Result<Tensor<3>> {
         let mut rng = rng::Normal::new(opts.seed);
-        Ok(self.acoustic.latent(ids, opts, &mut rng).await?)
+        Ok(self.acoustic.latent(ids, opts, g, &mut rng).await?)
     }
 
-    /// Stage 2 alone, whole sentence: latent frames → audio.
-    pub async fn vocode(&self, z: Tensor<3>) -> Result<Audio> {
-        let wav = self.wave(z).reshape([-1]);
+    /// Stage 2 alone, whole sentence: latent frames → audio, with the same conditioning `g` as
+    /// stage 1.
+    pub async fn vocode(&self, z: Tensor<3>, g: Option<&Tensor<3>>) -> Result<Audio> {
+        let wav = self.wave(z, g).reshape([-1]);
         let samples = model::to_host::<1>(wav).await?;
         Ok(Audio {
             samples,
@@ -287,8 +313,8 @@ impl Voice {
     }
 
     /// The one place the vocoder runs: `[1, inter, t] -> [1, 1, t × hop]`.
-    fn wave(&self, z: Tensor<3>) -> Tensor<3> {
-        self.vocoder.forward(z)
+    fn wave(&self, z: Tensor<3>, g: Option<&Tensor<3>>) -> Tensor<3> {
+        self.vocoder.forward(z, g)
     }
 
     /// Piper phoneme text (e.g. `həlˈoʊ wˈɜːld.`) → audio, plus phonemes the voice lacks.
@@ -301,6 +327,22 @@ impl Voice {
         let mut stream = Voice::stream_phonemes(self, phonemes, opts)?;
         let audio = self.collect(&mut stream).await?;
         Ok((audio, stream.missing().clone()))
+    }
+
+    /// Text input is English only: the text front-end speaks English (en-US conventions), so a
+    /// voice of another language (manifest `language` not `en` / `en_*`) refuses text with
+    /// [`crate::SynthesisError::TextLanguage`] rather than read English phonemes with the
+    /// wrong voice. Phoneme input works in every language.
+    pub fn check_text_language(&self) -> Result<()> {
+        let language = &self.manifest.language;
+        if language == "en" || language.starts_with("en_") {
+            Ok(())
+        } else {
+            Err(crate::SynthesisError::TextLanguage {
+                language: language.clone(),
+            }
+            .into())
+        }
     }
 
     /// Text → audio through [`Voice::stream_text`] (validated, normalized and phonemized

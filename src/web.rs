@@ -30,7 +30,7 @@
 //! in Rust, only.
 
 use crate::backend::Backend;
-use crate::{SynthesisOptions, Voice};
+use crate::{Speaker, SpeakerRef, SynthesisOptions, Voice};
 use burn::tensor::Device;
 use js_sys::{Array, Float32Array, Object, Reflect};
 use serde::{Deserialize, Deserializer};
@@ -81,9 +81,12 @@ pub fn error_name(e: &crate::Error) -> &'static str {
         crate::Error::Weights(_) => "WeightsError",
         crate::Error::Text(_) => "TextError",
         crate::Error::Stream(_) => "StreamError",
-        crate::Error::Synthesis(S::OptionOutOfRange { .. } | S::UnknownSpeaker { .. }) => {
-            "OptionsError"
-        }
+        crate::Error::Synthesis(
+            S::OptionOutOfRange { .. }
+            | S::UnknownSpeaker { .. }
+            | S::UnknownSpeakerName { .. }
+            | S::BadSpeaker { .. },
+        ) => "OptionsError",
         crate::Error::Synthesis(S::Backend) => "BackendError",
         crate::Error::Synthesis(_) => "SynthesisError",
     }
@@ -268,6 +271,12 @@ impl Engine {
 impl Engine {
     /// The caller's options over the voice's defaults, validated.
     fn options(&self, json: &str) -> Result<SynthesisOptions, JsValue> {
+        if json.len() > crate::limits::MAX_OPTIONS_JSON {
+            return Err(named(
+                "OptionsError",
+                "invalid synthesis options: too large",
+            ));
+        }
         let given: JsOptions = serde_json::from_str(json).map_err(|e| {
             // serde's message without " at line 1 column N" (the JSON is ours, not the caller's).
             let full = e.to_string();
@@ -282,10 +291,13 @@ impl Engine {
             length_scale: given.length_scale.unwrap_or(defaults.length_scale),
             noise_scale: given.noise_scale.unwrap_or(defaults.noise_scale),
             noise_w: given.noise_w.unwrap_or(defaults.noise_w),
-            speaker: given.speaker.unwrap_or(defaults.speaker),
+            speaker: match given.speaker {
+                None => defaults.speaker,
+                Some(s) => s.into_speaker().map_err(error)?,
+            },
             seed: given.seed.unwrap_or(defaults.seed),
         };
-        opts.validate().map_err(error)?;
+        self.voice.check_options(&opts).map_err(error)?;
         Ok(opts)
     }
 }
@@ -424,6 +436,33 @@ fn chunk_object(c: &crate::Chunk) -> Result<JsValue, JsValue> {
     Ok(o.into())
 }
 
+/// `speaker` as JS gives it: an index (`3`), a name or the textual form of
+/// [`Speaker::parse`] (`"p225"`, `"name:3922"`, `"p225=0.7,p226=0.3"`), or a blend object
+/// `{ "p225": 0.7, "p226": 0.3 }` whose keys read as [`SpeakerRef::parse`] does.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum JsSpeaker {
+    Index(usize),
+    Text(String),
+    Blend(std::collections::BTreeMap<String, f32>),
+}
+
+impl JsSpeaker {
+    fn into_speaker(self) -> Result<Speaker, crate::SynthesisError> {
+        match self {
+            Self::Index(i) => Ok(Speaker::Index(i)),
+            Self::Text(s) => Speaker::parse(&s),
+            Self::Blend(m) => {
+                let mut blend = Vec::with_capacity(m.len());
+                for (k, w) in m {
+                    blend.push((SpeakerRef::parse(&k)?, w));
+                }
+                Ok(Speaker::Blend(blend))
+            }
+        }
+    }
+}
+
 /// Synthesis options as the JS API names them; an absent field takes the voice's default, and
 /// anything else (an unknown name, `null`, a fraction or negative number where an integer is
 /// due) is refused with serde's message.
@@ -437,7 +476,7 @@ struct JsOptions {
     #[serde(default, deserialize_with = "present")]
     noise_w: Option<f32>,
     #[serde(default, deserialize_with = "present")]
-    speaker: Option<usize>,
+    speaker: Option<JsSpeaker>,
     #[serde(default, deserialize_with = "present")]
     seed: Option<u64>,
 }

@@ -12,7 +12,7 @@ use sotto::model::{AcousticModel, Vocoder, parameter_shapes};
 use sotto::rng::Normal;
 use sotto::weights::safetensors::{self, Dtype, OwnedTensor};
 use sotto::weights::{HostTensor, WeightsError, integrity::Sha256Digest};
-use sotto::{Error, SynthesisError, SynthesisOptions, VoiceLoader, backend};
+use sotto::{Error, Speaker, SpeakerRef, SynthesisError, SynthesisOptions, VoiceLoader, backend};
 use std::collections::BTreeMap;
 
 fn tiny_config() -> VitsConfig {
@@ -111,7 +111,16 @@ fn the_architecture_needs_upstream_names() {
 }
 
 fn tiny_voice(dtype: Dtype) -> Converted {
-    let config = tiny_config();
+    tiny_voice_of(tiny_config(), "xx_XX", BTreeMap::new(), dtype)
+}
+
+/// A tiny voice of `config`, language `language`, speakers named by `names`.
+fn tiny_voice_of(
+    config: VitsConfig,
+    language: &str,
+    names: BTreeMap<String, usize>,
+    dtype: Dtype,
+) -> Converted {
     let tensors = random_weights(&config, 42);
     let phoneme_id_map: BTreeMap<String, Vec<i64>> = [
         ("_", 0),
@@ -128,12 +137,12 @@ fn tiny_voice(dtype: Dtype) -> Converted {
     let draft = Manifest {
         format_version: FORMAT_VERSION,
         voice_id: "xx_XX-tiny-test".into(),
-        language: "xx_XX".into(),
+        language: language.into(),
         espeak_voice: "xx".into(),
         phoneme_type: "espeak".into(),
         sample_rate: 16000,
         num_speakers: config.n_speakers,
-        speaker_id_map: BTreeMap::new(),
+        speaker_id_map: names,
         phoneme_id_map,
         inference: InferenceDefaults {
             noise_scale: 0.667,
@@ -199,7 +208,10 @@ fn synthesizes_finite_nonempty_audio_reproducibly() {
     assert!(a.samples.iter().any(|&s| s != 0.0));
     let (b, _) = pollster::block_on(voice.speak_phonemes("ab ba.", &opts)).unwrap();
     assert_eq!(a, b, "same seed, same audio");
-    let other = SynthesisOptions { seed: 8, ..opts };
+    let other = SynthesisOptions {
+        seed: 8,
+        ..opts.clone()
+    };
     let (c, _) = pollster::block_on(voice.speak_phonemes("ab ba.", &other)).unwrap();
     assert_ne!(a.samples, c.samples, "another seed, other noise");
 }
@@ -419,27 +431,33 @@ fn bad_requests_are_typed_errors_not_panics() {
             other.map(|a| a.samples.len())
         ),
     };
-    assert_eq!(run(&[], o), SynthesisError::EmptyInput);
+    assert_eq!(run(&[], o.clone()), SynthesisError::EmptyInput);
     assert_eq!(
-        run(&[1, 99, 2], o),
+        run(&[1, 99, 2], o.clone()),
         SynthesisError::IdOutOfRange {
             id: 99,
             n_vocab: 16
         }
     );
     assert_eq!(
-        run(&[1, -1, 2], o),
+        run(&[1, -1, 2], o.clone()),
         SynthesisError::IdOutOfRange {
             id: -1,
             n_vocab: 16
         }
     );
     assert!(matches!(
-        run(&vec![4; 5000], o),
+        run(&vec![4; 5000], o.clone()),
         SynthesisError::TooManyIds { .. }
     ));
     assert!(matches!(
-        run(&[1, 4, 2], SynthesisOptions { speaker: 3, ..o }),
+        run(
+            &[1, 4, 2],
+            SynthesisOptions {
+                speaker: Speaker::Index(3),
+                ..o.clone()
+            }
+        ),
         SynthesisError::UnknownSpeaker { .. }
     ));
     for bad in [f32::NAN, f32::INFINITY, -1.0, 100.0] {
@@ -448,13 +466,19 @@ fn bad_requests_are_typed_errors_not_panics() {
                 &[1, 4, 2],
                 SynthesisOptions {
                     length_scale: bad,
-                    ..o
+                    ..o.clone()
                 }
             ),
             SynthesisError::OptionOutOfRange { .. }
         ));
         assert!(matches!(
-            run(&[1, 4, 2], SynthesisOptions { noise_w: bad, ..o }),
+            run(
+                &[1, 4, 2],
+                SynthesisOptions {
+                    noise_w: bad,
+                    ..o.clone()
+                }
+            ),
             SynthesisError::OptionOutOfRange { .. }
         ));
     }
@@ -590,4 +614,231 @@ fn a_missing_manifest_is_reported_as_the_manifest() {
     ));
     assert!(!err.to_string().contains(&*dir.to_string_lossy()));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A 4-speaker tiny voice: `emb_g` and the conditioning layers (`dp.cond`, the flow's
+/// `cond_layer`s, `dec.cond`), speakers 0, 1 and 3 named.
+fn multi_speaker_voice() -> sotto::Voice {
+    let config = VitsConfig {
+        n_speakers: 4,
+        gin_channels: 6,
+        ..tiny_config()
+    };
+    let names = [("ann", 0), ("bob", 1), ("3922", 3)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let v = tiny_voice_of(config, "en_US", names, Dtype::F32);
+    load(&v, &v.shards, &v.manifest.to_json()).unwrap()
+}
+
+fn host(t: Option<burn::tensor::Tensor<3>>) -> Vec<f32> {
+    t.expect("a multi-speaker voice conditions")
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap()
+}
+
+#[test]
+fn multi_speaker_voices_need_upstream_conditioning_names() {
+    let config = VitsConfig {
+        n_speakers: 4,
+        gin_channels: 6,
+        ..tiny_config()
+    };
+    let w = random_weights(&config, 1);
+    for (name, shape) in [
+        ("emb_g.weight", vec![4, 6]),
+        ("dp.cond.weight", vec![8, 6, 1]),
+        ("dp.cond.bias", vec![8]),
+        // 2 · hidden · WaveNet layers, split per layer.
+        ("flow.flows.2.enc.cond_layer.weight", vec![32, 6, 1]),
+        ("dec.cond.weight", vec![16, 6, 1]),
+        ("dec.cond.bias", vec![16]),
+    ] {
+        assert_eq!(w.get(name).map(|t| t.shape.clone()), Some(shape), "{name}");
+    }
+    let single = random_weights(&tiny_config(), 1);
+    assert!(
+        !single
+            .keys()
+            .any(|k| k.contains("cond") || k.starts_with("emb_g"))
+    );
+}
+
+#[test]
+fn speakers_by_index_name_and_blend() {
+    let voice = multi_speaker_voice();
+    let opts = |speaker| SynthesisOptions {
+        noise_scale: 0.0,
+        noise_w: 0.0,
+        speaker,
+        ..voice.default_options()
+    };
+    let ids = [1, 0, 4, 0, 5, 0, 4, 0, 2];
+    let say = |s: Speaker| pollster::block_on(voice.synthesize_ids(&ids, &opts(s))).unwrap();
+    let name = |n: &str| SpeakerRef::Name(n.into());
+
+    // Speakers differ; a name is its index.
+    let a0 = say(Speaker::Index(0));
+    let a1 = say(Speaker::Index(1));
+    assert_ne!(a0.samples, a1.samples, "speakers 0 and 1 sound alike");
+    assert_eq!(say(Speaker::Name("bob".into())), a1);
+    assert_eq!(
+        say(Speaker::parse("name:3922").unwrap()),
+        say(Speaker::Index(3))
+    );
+
+    // A blend of one speaker at weight 1 is that speaker, exactly.
+    let g0 = host(voice.speaker(&Speaker::Index(0)).unwrap());
+    let g1 = host(voice.speaker(&Speaker::Index(1)).unwrap());
+    let only = Speaker::Blend(vec![(name("ann"), 1.0)]);
+    assert_eq!(host(voice.speaker(&only).unwrap()), g0);
+    assert_eq!(say(only), a0);
+
+    // A blend is the weighted sum of the embeddings, with weights normalized to sum to 1.
+    let mixed = Speaker::Blend(vec![(name("ann"), 0.7), (name("bob"), 0.3)]);
+    let g = host(voice.speaker(&mixed).unwrap());
+    assert_eq!(g.len(), 6);
+    for ((x, p), q) in g.iter().zip(&g0).zip(&g1) {
+        assert!(
+            (x - (0.7 * p + 0.3 * q)).abs() < 1e-6,
+            "{x} vs 0.7·{p} + 0.3·{q}"
+        );
+    }
+    let scaled = Speaker::Blend(vec![(name("ann"), 7.0), (SpeakerRef::Index(1), 3.0)]);
+    let gs = host(voice.speaker(&scaled).unwrap());
+    assert!(g.iter().zip(&gs).all(|(x, y)| (x - y).abs() < 1e-6));
+    let am = say(mixed);
+    assert_ne!(am.samples, a0.samples);
+    assert_ne!(am.samples, a1.samples);
+    assert!(am.samples.iter().all(|s| s.is_finite() && s.abs() <= 1.0));
+
+    // Refusals are typed, before any synthesis.
+    let refused = |s: Speaker| match pollster::block_on(voice.synthesize_ids(&ids, &opts(s))) {
+        Err(Error::Synthesis(e)) => e,
+        other => panic!(
+            "expected a refusal, got {:?}",
+            other.map(|a| a.samples.len())
+        ),
+    };
+    assert_eq!(
+        refused(Speaker::Index(4)),
+        SynthesisError::UnknownSpeaker {
+            speaker: 4,
+            num_speakers: 4
+        }
+    );
+    assert_eq!(
+        refused(Speaker::Name("zed".into())),
+        SynthesisError::UnknownSpeakerName { named: 3 }
+    );
+    for bad in [
+        Speaker::Blend(vec![]),
+        Speaker::Blend(vec![(name("ann"), -1.0)]),
+        Speaker::Blend(vec![(name("ann"), f32::NAN)]),
+        Speaker::Blend(vec![(name("ann"), 0.0)]),
+        Speaker::Blend(vec![(name("ann"), 0.5), (SpeakerRef::Index(0), 0.5)]),
+    ] {
+        assert!(matches!(refused(bad), SynthesisError::BadSpeaker { .. }));
+    }
+    assert!(voice.check_options(&opts(Speaker::Index(9))).is_err());
+    assert!(voice.check_options(&opts(Speaker::Index(3))).is_ok());
+}
+
+#[test]
+fn a_single_speaker_voice_has_speaker_zero_only() {
+    let v = tiny_voice(Dtype::F32);
+    let voice = load(&v, &v.shards, &v.manifest.to_json()).unwrap();
+    assert!(voice.speaker(&Speaker::Index(0)).unwrap().is_none());
+    assert!(
+        voice
+            .speaker(&Speaker::Blend(vec![(SpeakerRef::Index(0), 1.0)]))
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        voice.speaker(&Speaker::Name("ann".into())),
+        Err(Error::Synthesis(SynthesisError::UnknownSpeakerName {
+            named: 0
+        }))
+    ));
+}
+
+#[test]
+fn text_is_refused_by_a_voice_of_another_language_phonemes_are_not() {
+    let lexicon = sotto::text::Lexicon::default();
+    let limits = sotto::text::TextLimits::default();
+    for (language, text_ok) in [
+        ("de_DE", false),
+        ("xx_XX", false),
+        ("en_GB", true),
+        ("en_US", true),
+    ] {
+        let v = tiny_voice_of(tiny_config(), language, BTreeMap::new(), Dtype::F32);
+        let voice = load(&v, &v.shards, &v.manifest.to_json()).unwrap();
+        let opts = voice.default_options();
+        let r = pollster::block_on(voice.speak_text("A bee.", &limits, &lexicon, &opts));
+        match r {
+            Err(Error::Synthesis(SynthesisError::TextLanguage { language: l })) => {
+                assert!(!text_ok, "{language}");
+                assert_eq!(l, language);
+                let msg =
+                    Error::Synthesis(SynthesisError::TextLanguage { language: l }).to_string();
+                assert!(
+                    msg.contains(language) && msg.contains("pass phonemes"),
+                    "{msg}"
+                );
+            }
+            other => assert!(text_ok, "{language}: {:?}", other.map(|a| a.samples.len())),
+        }
+        assert_eq!(voice.check_text_language().is_ok(), text_ok);
+        // Phoneme input works in every language.
+        let (a, _) = pollster::block_on(voice.speak_phonemes("ab ba.", &opts)).unwrap();
+        assert!(!a.samples.is_empty());
+    }
+}
+
+#[test]
+fn manifest_languages_phoneme_types_and_speaker_names_are_checked() {
+    let v = tiny_voice(Dtype::F32);
+    let base: serde_json::Value = serde_json::from_str(&v.manifest.to_json()).unwrap();
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|m| m["phoneme_type"] = "text".into()),
+            "phoneme_type",
+        ),
+        (Box::new(|m| m["phoneme_type"] = "".into()), "phoneme_type"),
+        (Box::new(|m| m["language"] = "en-US".into()), "language"),
+        (Box::new(|m| m["language"] = "English".into()), "language"),
+        (
+            Box::new(|m| m["speaker_id_map"] = serde_json::json!({ "a\u{1b}[2J": 0 })),
+            "speaker_id_map",
+        ),
+        (
+            Box::new(|m| m["speaker_id_map"] = serde_json::json!({ "x".repeat(129): 0 })),
+            "speaker_id_map",
+        ),
+        (
+            Box::new(|m| m["speaker_id_map"] = serde_json::json!({ "": 0 })),
+            "speaker_id_map",
+        ),
+        (
+            Box::new(|m| m["speaker_id_map"] = serde_json::json!({ "a": 1 })),
+            "num_speakers",
+        ),
+    ];
+    for (i, (f, field)) in cases.iter().enumerate() {
+        let mut m = base.clone();
+        f(&mut m);
+        match VoiceLoader::new(m.to_string().as_bytes()) {
+            Err(Error::Manifest(e)) => assert!(e.to_string().contains(field), "case {i}: {e}"),
+            Err(e) => panic!("case {i}: {e}"),
+            Ok(_) => panic!("case {i} accepted"),
+        }
+    }
+    let mut m = base.clone();
+    m["speaker_id_map"] = serde_json::json!({ "Ann Smith (narrator)": 0 });
+    assert!(VoiceLoader::new(m.to_string().as_bytes()).is_ok());
 }

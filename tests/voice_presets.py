@@ -8,7 +8,12 @@ For each fixture:
   the parity below really tests speaker conditioning);
 - `sotto convert` twice into fresh directories gives byte-identical manifest and shards;
 - for several sentences (and speakers), `sotto speak --ids ... --noise-scale 0 --noise-w 0`
-  matches onnxruntime on the original ONNX: same length, SNR >= 60 dB.
+  matches onnxruntime on the original ONNX: same length, SNR >= 60 dB;
+- on multi-speaker fixtures, a speaker chosen by its `speaker_id_map` name is that index, and a
+  blend (`--speaker NAME=0.7,N=0.3`) matches onnxruntime run on the ONNX with row 0 of `emb_g`
+  replaced by the same mix of embeddings (an initializer override; >= 60 dB);
+- the converted voice with its manifest's `language` edited to `de_DE` refuses text with an error
+  naming the language, and still speaks phonemes.
 A gap Sotto has today is a flag below with the exact one-line error `sotto convert` must give
 for the fixtures it affects: the test then asserts that refusal (and still checks the fixture),
 so it stays honest and green, and turns into the parity test when the flag is flipped.
@@ -57,9 +62,9 @@ FIXTURES = [(f"{q}-{n}spk", q, n) for q in PRESETS for n in (1, 4)]
 #    src/convert/mod.rs `map_initializers` maps both (closed: the single-speaker fixtures convert).
 CONVERTS_UNFOLDED_EXP = True
 UNFOLDED_EXP_REFUSAL = re.compile(r"^error: initializer onnx::Exp_\d+ could not be mapped to a model parameter$")
-# 2. Speaker conditioning (`emb_g`, `dp.cond`, `flow...cond_layer`, `dec.cond`) is not
-#    implemented in src/model/; the manifest check refuses n_speakers > 1.
-SPEAKER_CONDITIONING = False
+# 2. Speaker conditioning (`emb_g`, `dp.cond`, `flow...cond_layer`, `dec.cond`): src/model/ and
+#    src/speaker.rs (closed: the multi-speaker fixtures convert and match, blends included).
+SPEAKER_CONDITIONING = True
 MULTI_SPEAKER_REFUSAL = re.compile(
     r"^error: the converted voice does not load: manifest field num_speakers "
     r"\(multi-speaker voices are not supported yet\) is invalid$")
@@ -99,7 +104,7 @@ class Reference:
         self.sess = ort.InferenceSession(onnx, so, providers=["CPUExecutionProvider"])
         self.inputs = sorted(i.name for i in self.sess.get_inputs())
 
-    def run(self, ids, speaker):
+    def run(self, ids, speaker, sess=None):
         feed = {
             "input": np.array([ids], dtype=np.int64),
             "input_lengths": np.array([len(ids)], dtype=np.int64),
@@ -107,7 +112,29 @@ class Reference:
         }
         if "sid" in self.inputs:
             feed["sid"] = np.array([speaker], dtype=np.int64)
-        return self.sess.run(None, feed)[0].reshape(-1)
+        return (sess or self.sess).run(None, feed)[0].reshape(-1)
+
+    def with_initializer(self, onnx, name, value):
+        """A session on the same graph with initializer `name` replaced by `value`."""
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = 1
+        self._keep = ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(value, dtype=np.float32))
+        so.add_initializer(name, self._keep)
+        return ort.InferenceSession(onnx, so, providers=["CPUExecutionProvider"])
+
+
+def read_tensor(voice_dir, name):
+    """A tensor of a converted voice (safetensors: u64 header length, JSON header, data)."""
+    m = json.load(open(os.path.join(voice_dir, "manifest.json"), encoding="utf-8"))
+    for shard in m["shards"]:
+        if any(t["name"] == name for t in shard["tensors"]):
+            raw = open(os.path.join(voice_dir, shard["file"]), "rb").read()
+            n = int.from_bytes(raw[:8], "little")
+            info = json.loads(raw[8:8 + n])[name]
+            assert info["dtype"] == "F32"
+            a, b = info["data_offsets"]
+            return np.frombuffer(raw[8 + n + a:8 + n + b], "<f4").reshape(info["shape"])
+    raise KeyError(name)
 
 
 def check_fixture(name, ref, config, utts, fail):
@@ -146,6 +173,65 @@ def reads_architecture(voice_dir, config, resblock, upsample_rates):
             and model["n_speakers"] == config["num_speakers"]
             and model["resblock"] == resblock
             and model["upsample_rates"] == upsample_rates)
+
+
+def speak(sotto, voice, out, *args):
+    """`sotto speak` at noise 0: (samples or None, stderr)."""
+    r = subprocess.run([sotto, "speak", "--voice", voice, "--noise-scale", "0", "--noise-w", "0",
+                        "--out", out, *args], capture_output=True, text=True)
+    return (np.fromfile(out, "<f4") if r.returncode == 0 else None), r.stderr.strip()
+
+
+def check_names_and_blend(sotto, voice, onnx, ref, config, ids, tmp, fail):
+    """A name is its index; a blend matches onnxruntime with the mixed embedding as speaker 0."""
+    names = {v: k for k, v in config["speaker_id_map"].items()}
+    f32 = os.path.join(tmp, "x.f32")
+    got, err = speak(sotto, voice, f32, "--ids", ",".join(map(str, ids)), "--speaker", names[1])
+    want = ref.run(ids, 1)
+    if got is None or not np.array_equal(got, speak(sotto, voice, f32, "--ids", ",".join(map(str, ids)),
+                                                         "--speaker", "1")[0]):
+        fail(f"speaker by name differs from speaker by index ({err})")
+    for bad, why in (("4", "speaker 4 does not exist"), ("nobody", "no speaker of that name"),
+                     ("0=1,fixture_speaker_0=1", "twice")):
+        got, err = speak(sotto, voice, f32, "--ids", ",".join(map(str, ids)), "--speaker", bad)
+        if got is not None or why not in err:
+            fail(f"--speaker {bad}: expected a refusal /{why}/, got {err!r}")
+    emb = read_tensor(voice, "emb_g.weight").copy()
+    mixed = emb.copy()
+    mixed[0] = 0.7 * emb[1] + 0.3 * emb[3]
+    sess = ref.with_initializer(onnx, "emb_g.weight", mixed)
+    want = ref.run(ids, 0, sess)
+    got, err = speak(sotto, voice, f32, "--ids", ",".join(map(str, ids)),
+                     "--speaker", f"{names[1]}=0.7,3=0.3")
+    snr = snr_db(want, got) if got is not None and len(got) == len(want) else float("nan")
+    if not snr >= MIN_SNR_DB:
+        fail(f"blend: samples ref={len(want)} sotto={None if got is None else len(got)} snr={snr:.1f} dB {err}")
+    # The blend is neither speaker (else the check above proves nothing).
+    for s in (1, 3):
+        other = ref.run(ids, s)
+        if len(other) == len(want) and snr_db(want, other) > MIN_SNR_DB - 20:
+            fail(f"the blend sounds like speaker {s}: the check cannot test blending")
+    return snr
+
+
+def check_language(sotto, voice, tmp, fail):
+    """The voice with `language: de_DE` refuses text, naming the language; phonemes still work."""
+    de = os.path.join(tmp, "de")
+    os.makedirs(de, exist_ok=True)
+    for f in os.listdir(voice):
+        data = open(os.path.join(voice, f), "rb").read()
+        if f == "manifest.json":
+            m = json.loads(data)
+            m["language"] = "de_DE"
+            data = json.dumps(m).encode()
+        open(os.path.join(de, f), "wb").write(data)
+    out = os.path.join(tmp, "de.wav")
+    got, err = speak(sotto, de, out, "--text", "secret words")
+    if got is not None or "de_DE" not in err or "pass phonemes" not in err or "secret" in err:
+        fail(f"text to a de_DE voice: {err!r}")
+    got, err = speak(sotto, de, os.path.join(tmp, "de.f32"), "--phonemes", "hˈaloː")
+    if got is None or len(got) == 0:
+        fail(f"phonemes to a de_DE voice failed: {err}")
 
 
 def dir_bytes(d):
@@ -192,6 +278,7 @@ def main():
                 fail("the manifest's model does not describe the preset")
             else:
                 speakers = SPEAKERS_TESTED if config["num_speakers"] > 1 else (0,)
+                by_speaker = {}
                 for i, ids in enumerate(utts):
                     for s in speakers:
                         want = ref.run(ids, s)
@@ -205,9 +292,17 @@ def main():
                         got = np.fromfile(mine, "<f4")
                         snr = snr_db(want, got) if len(got) == len(want) else float("nan")
                         results.append(snr)
+                        by_speaker[s] = min(by_speaker.get(s, math.inf), snr)
                         if not (len(got) == len(want) and snr >= MIN_SNR_DB):
                             fail(f"utt {i} speaker {s}: samples ref={len(want)} sotto={len(got)} snr={snr:.1f} dB")
-            status = f"parity, min SNR {min(results):.1f} dB over {len(results)} runs" if results else "parity"
+                extra = ""
+                if config["num_speakers"] > 1:
+                    blend = check_names_and_blend(sotto, a, onnx, ref, config, utts[1], os.path.join(tmp, name), fail)
+                    extra = f"; blend {blend:.1f} dB"
+                check_language(sotto, a, os.path.join(tmp, name), fail)
+            per = ", ".join(f"spk {s}: {v:.1f}" for s, v in by_speaker.items()) if results else ""
+            status = (f"parity, min SNR {min(results):.1f} dB over {len(results)} runs ({per}){extra}"
+                      if results else "parity")
         failures += bool(problems)
         print(f"{'FAIL' if problems else 'ok  '} {name:12s} {status}")
         for p in problems:

@@ -23,8 +23,11 @@ fn snr_db(reference: &[f32], x: &[f32]) -> f64 {
 
 /// Whole-sentence synthesis: the reference.
 fn unwindowed(voice: &Voice, ids: &[i64], opts: &SynthesisOptions) -> Vec<f32> {
-    let z = pollster::block_on(voice.acoustic_latent(ids, opts)).unwrap();
-    pollster::block_on(voice.vocode(z)).unwrap().samples
+    let g = voice.speaker(&opts.speaker).unwrap();
+    let z = pollster::block_on(voice.acoustic_latent(ids, opts, g.as_ref())).unwrap();
+    pollster::block_on(voice.vocode(z, g.as_ref()))
+        .unwrap()
+        .samples
 }
 
 /// Windows of `size` frames (the first too), each with `halo`, concatenated.

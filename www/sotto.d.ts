@@ -65,8 +65,18 @@ export interface LoadOptions {
 export type LexiconEntries = string | ReadonlyArray<readonly [string, string]> | Readonly<Record<string, string>>;
 
 /**
- * Checked by the engine: an option out of range, a non-integer speaker or seed, or an unknown
- * option name rejects with the engine's message (an Error named "OptionsError").
+ * The speaker of a multi-speaker voice: an index (`3`), a name from the voice's `speaker_id_map`
+ * (`"p225"`; a string of digits is an index, `"name:3922"` is the name `3922`), or a blend of
+ * speaker embeddings (`{ p225: 0.7, p226: 0.3 }`, or the string `"p225=0.7,p226=0.3"`): at most
+ * 64 distinct speakers, weights finite and >= 0, normalized to sum to 1. An unknown speaker or a
+ * bad blend rejects with the engine's message.
+ */
+export type SpeakerChoice = number | string | Readonly<Record<string, number>>;
+
+/**
+ * Checked by the engine: an option out of range, a non-integer seed, an unknown or malformed
+ * speaker, or an unknown option name rejects with the engine's message (an Error named
+ * "OptionsError").
  */
 export interface SynthesisOptions {
   /** Speaking duration factor in [0.1, 5]: > 1 is slower (default: the voice's). */
@@ -75,8 +85,8 @@ export interface SynthesisOptions {
   noiseScale?: number;
   /** Rhythm variability in [0, 2] (default: the voice's, typically 0.8). */
   noiseW?: number;
-  /** Speaker index for multi-speaker voices (default 0). */
-  speaker?: number;
+  /** Speaker (or blend of speakers) of a multi-speaker voice (default 0); see {@link SpeakerChoice}. */
+  speaker?: SpeakerChoice;
   /** Non-negative integer random seed (default 0); the engine derives each sentence's seed from it. */
   seed?: number;
   /** Cancels: the promise/iterator rejects with an AbortError DOMException. */

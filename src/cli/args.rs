@@ -1,6 +1,7 @@
 //! The command line's grammar (clap derive): every command, option and its help text.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sotto::Speaker;
 use std::path::PathBuf;
 
 /// Private neural text-to-speech: convert a Piper voice, speak text, phonemes or ids.
@@ -136,9 +137,11 @@ pub struct OptionArgs {
     /// Duration noise (variation in rhythm); 0 is deterministic.
     #[arg(long, value_name = "X")]
     pub noise_w: Option<f32>,
-    /// Speaker id.
-    #[arg(long, value_name = "N")]
-    pub speaker: Option<usize>,
+    /// Speaker of a multi-speaker voice: an index (`3`), a name from the voice's
+    /// speaker_id_map (`p225`; `name:3922` for a name of digits), or a blend of embeddings
+    /// (`p225=0.7,p226=0.3`; weights >= 0, normalized to sum to 1).
+    #[arg(long, value_name = "SPEAKER", value_parser = parse_speaker)]
+    pub speaker: Option<Speaker>,
     /// Seed of the noise generator (same seed, same samples).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -202,6 +205,12 @@ fn parse_ids(s: &str) -> Result<Ids, String> {
         .ok_or_else(|| "expected comma-separated integers".into())
 }
 
+/// `--speaker`: the textual form of [`Speaker::parse`] (range and names are checked against
+/// the voice later).
+fn parse_speaker(s: &str) -> Result<Speaker, String> {
+    Speaker::parse(s).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +254,7 @@ mod tests {
         assert_eq!(a.input.ids, Some(Ids(vec![1, 0, 2])));
         assert_eq!(a.options.length_scale, Some(1.5));
         assert_eq!(a.options.seed, Some(7));
+        assert_eq!(a.options.speaker, Some(Speaker::Index(0)));
     }
 
     #[test]
@@ -263,6 +273,24 @@ mod tests {
             ][..],
             &["speak", "--voice", "v", "--out", "x.wav", "--ids", "1,x"],
             &["speak", "--voice", "v", "--out", "x.wav", "--seed", "-1"],
+            &[
+                "speak",
+                "--voice",
+                "v",
+                "--out",
+                "x.wav",
+                "--speaker",
+                "a=1,b",
+            ],
+            &[
+                "speak",
+                "--voice",
+                "v",
+                "--out",
+                "x.wav",
+                "--speaker",
+                "a=-1",
+            ],
             &["speak", "--voice", "v"],
             &["convert", "a.onnx", "--out", "d"],
             &[

@@ -90,10 +90,10 @@ fn options(o: &OptionArgs, voice: &Voice) -> Result<SynthesisOptions, Failure> {
         length_scale: o.length_scale.unwrap_or(d.length_scale),
         noise_scale: o.noise_scale.unwrap_or(d.noise_scale),
         noise_w: o.noise_w.unwrap_or(d.noise_w),
-        speaker: o.speaker.unwrap_or(d.speaker),
+        speaker: o.speaker.clone().unwrap_or(d.speaker),
         seed: o.seed.unwrap_or(d.seed),
     };
-    opts.validate().map_err(refused)?;
+    voice.check_options(&opts).map_err(refused)?;
     Ok(opts)
 }
 

@@ -77,6 +77,8 @@ struct ElementwiseAffine {
 #[derive(Module, Debug)]
 pub struct DurationPredictor {
     pre: Conv1d,
+    /// Multi-speaker voices: the speaker embedding's offset after `pre` (`gin → filter`).
+    cond: Option<Conv1d>,
     convs: DdsConv,
     proj: Conv1d,
     /// Upstream `flows.0`.
@@ -96,6 +98,7 @@ impl DurationPredictor {
         let (h, f) = (c.hidden_channels, c.dp_filter_channels);
         Self {
             pre: pointwise_conv(h, f).init(device),
+            cond: (c.gin_channels > 0).then(|| pointwise_conv(c.gin_channels, f).init(device)),
             convs: DdsConv::init(c, device),
             proj: pointwise_conv(f, f).init(device),
             elementwise_affine: ElementwiseAffine {
@@ -116,17 +119,21 @@ impl DurationPredictor {
     }
 
     /// Log-durations `logw[t]` for encoder output `x: [1, h, t]`; `noise` is `[2][t]`
-    /// (standard normal × noise_w, zeros for a deterministic run).
+    /// (standard normal × noise_w, zeros for a deterministic run); `speaker: [1, gin, 1]` is
+    /// the speaker embedding of a multi-speaker voice, `None` for a single speaker.
     pub async fn forward(
         &self,
         x: Tensor<3>,
         noise: [Vec<f32>; 2],
+        speaker: Option<&Tensor<3>>,
     ) -> Result<Vec<f32>, SynthesisError> {
         let t = x.dims()[2];
         let device = x.device();
-        let g = self
-            .proj
-            .forward(self.convs.forward(self.pre.forward(x), None));
+        let mut x = self.pre.forward(x);
+        if let (Some(cond), Some(s)) = (&self.cond, speaker) {
+            x = x + cond.forward(s.clone());
+        }
+        let g = self.proj.forward(self.convs.forward(x, None));
         let [mut z0, mut z1] = noise;
         // Reverse order: Flip, ConvFlow(7), Flip, ConvFlow(5), Flip, ConvFlow(3), Flip, EA(0).
         let scale = (self.filter as f32).sqrt();

@@ -10,12 +10,14 @@ use burn::nn::conv::Conv1d;
 use burn::tensor::activation::{sigmoid, tanh};
 use burn::tensor::{Device, Tensor};
 
-/// WaveNet-style stack of gated dilated convolutions (`modules.WN`, no conditioning; a
-/// multi-speaker voice adds `cond_layer` here as an `Option<Conv1d>`).
+/// WaveNet-style stack of gated dilated convolutions (`modules.WN`). A multi-speaker voice has
+/// `cond_layer` (`gin → 2·hidden·layers`): the speaker embedding's contribution to every
+/// layer's gate, split per layer.
 #[derive(Module, Debug)]
 struct WaveNet {
     in_layers: Vec<Conv1d>,
     res_skip_layers: Vec<Conv1d>,
+    cond_layer: Option<Conv1d>,
     hidden: usize,
 }
 
@@ -33,19 +35,29 @@ impl WaveNet {
             res_skip_layers: (0..n)
                 .map(|i| pointwise_conv(h, if i + 1 < n { 2 * h } else { h }).init(device))
                 .collect(),
+            cond_layer: (c.gin_channels > 0)
+                .then(|| pointwise_conv(c.gin_channels, 2 * h * n).init(device)),
             hidden: h,
         }
     }
 
-    /// `[1, h, t] -> [1, h, t]`
-    fn forward(&self, mut x: Tensor<3>) -> Tensor<3> {
+    /// `[1, h, t] -> [1, h, t]`; `g: [1, gin, 1]` is the speaker embedding (multi-speaker).
+    fn forward(&self, mut x: Tensor<3>, g: Option<&Tensor<3>>) -> Tensor<3> {
         let h = self.hidden;
+        // `g = self.cond_layer(g)`: [1, 2·h·layers, 1], broadcast over time.
+        let g = match (&self.cond_layer, g) {
+            (Some(c), Some(g)) => Some(c.forward(g.clone())),
+            _ => None,
+        };
         let mut output: Option<Tensor<3>> = None;
         let n = self.in_layers.len();
         for (i, (in_layer, res_skip)) in
             self.in_layers.iter().zip(&self.res_skip_layers).enumerate()
         {
-            let x_in = in_layer.forward(x.clone());
+            let mut x_in = in_layer.forward(x.clone());
+            if let Some(g) = &g {
+                x_in = x_in + g.clone().narrow(1, i * 2 * h, 2 * h);
+            }
             // fused_add_tanh_sigmoid_multiply
             let acts = tanh(x_in.clone().narrow(1, 0, h)) * sigmoid(x_in.narrow(1, h, h));
             let rs = res_skip.forward(acts);
@@ -96,13 +108,14 @@ impl Flow {
         }
     }
 
-    /// `z_p: [1, inter, t] -> z: [1, inter, t]`
-    pub fn reverse(&self, mut x: Tensor<3>) -> Tensor<3> {
+    /// `z_p: [1, inter, t] -> z: [1, inter, t]`; `g: [1, gin, 1]` is the speaker embedding of
+    /// a multi-speaker voice ([`super::AcousticModel::speaker`]), `None` for a single speaker.
+    pub fn reverse(&self, mut x: Tensor<3>, g: Option<&Tensor<3>>) -> Tensor<3> {
         for l in self.couplings.iter().rev() {
             x = x.flip([1]); // Flip, undone first
             let x0 = x.clone().narrow(1, 0, l.half);
             let x1 = x.narrow(1, l.half, l.half);
-            let m = l.post.forward(l.enc.forward(l.pre.forward(x0.clone())));
+            let m = l.post.forward(l.enc.forward(l.pre.forward(x0.clone()), g));
             x = Tensor::cat(vec![x0, x1 - m], 1);
         }
         x

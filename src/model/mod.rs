@@ -12,8 +12,11 @@
 //! parameter's module path is its upstream name but for the renames in [`names`]. [`load`]
 //! then applies the verified [`TensorStore`]'s tensors to every parameter.
 //!
-//! Multi-speaker voices will add `emb_g` (an `Embedding` here) and `Option<Conv1d>` `cond`
-//! layers in `dp`, the flow's `WaveNet` and `dec`, named as upstream; the loader needs no change.
+//! Multi-speaker voices (upstream `n_speakers > 1`) have the speaker embedding `emb_g` and
+//! `Option<Conv1d>` conditioning layers named as upstream: `dp.cond`, the flow WaveNets'
+//! `cond_layer`, `dec.cond`. [`AcousticModel::speaker`] gives `g = emb_g(sid)` as `[1, gin, 1]`
+//! (or a weighted mix of rows, [`crate::speaker`]), computed once per call and passed to the
+//! duration predictor, [`Flow::reverse`] and [`Vocoder::forward`].
 
 pub mod config;
 pub mod duration;
@@ -28,8 +31,10 @@ pub mod window;
 
 use crate::error::SynthesisError;
 use crate::rng::Normal;
+use crate::speaker::{Speaker, SpeakerMix};
 use crate::weights::{TensorStore, WeightsError};
 use burn::module::Module;
+use burn::nn::{Embedding, EmbeddingConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use config::VitsConfig;
 use duration::DurationPredictor;
@@ -41,7 +46,7 @@ pub use vocoder::Vocoder;
 pub use crate::limits::{MAX_FRAMES, MAX_IDS, MAX_SAMPLES_PER_SYNTHESIS};
 
 /// Knobs of one synthesis, with Piper's names and meanings.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynthesisOptions {
     /// Duration multiplier: > 1 speaks slower ([`crate::limits::LENGTH_SCALE`]).
     pub length_scale: f32,
@@ -49,8 +54,9 @@ pub struct SynthesisOptions {
     pub noise_scale: f32,
     /// Duration noise ([`crate::limits::NOISE_W`]); 0 is deterministic.
     pub noise_w: f32,
-    /// Speaker id (0 for single-speaker voices).
-    pub speaker: usize,
+    /// The speaker: by index (0 for single-speaker voices), by name, or a blend; checked
+    /// against the voice when it speaks ([`Speaker::resolve`]).
+    pub speaker: Speaker,
     /// Seed of the noise generator, so a run is reproducible.
     pub seed: u64,
 }
@@ -124,6 +130,8 @@ pub struct AcousticModel {
     enc_p: TextEncoder,
     dp: DurationPredictor,
     flow: Flow,
+    /// Speaker embedding `[n_speakers, gin]` (multi-speaker voices).
+    emb_g: Option<Embedding>,
     #[module(skip)]
     config: VitsConfig,
 }
@@ -135,6 +143,8 @@ impl AcousticModel {
             enc_p: TextEncoder::init(config, device),
             dp: DurationPredictor::init(config, device),
             flow: Flow::init(config, device),
+            emb_g: (config.n_speakers > 1)
+                .then(|| EmbeddingConfig::new(config.n_speakers, config.gin_channels).init(device)),
             config: config.clone(),
         }
     }
@@ -164,20 +174,50 @@ impl AcousticModel {
         if let Some(&id) = ids.iter().find(|&&id| !(0..n_vocab as i64).contains(&id)) {
             return Err(SynthesisError::IdOutOfRange { id, n_vocab });
         }
-        if opts.speaker >= self.config.n_speakers {
-            return Err(SynthesisError::UnknownSpeaker {
-                speaker: opts.speaker,
-                num_speakers: self.config.n_speakers,
-            });
-        }
         Ok(())
     }
 
-    /// Per-phoneme frame counts: `ceil(exp(logw) * length_scale)` (`SynthesizerTrn.infer`).
+    /// The speaker conditioning `g: [1, gin, 1]` of a multi-speaker voice: `emb_g(sid)`, or
+    /// for a blend `Σ wᵢ · emb_g(idᵢ)`; `None` for a single-speaker voice. `mix` comes from
+    /// [`Speaker::resolve`] against this voice (ids in range, at least one).
+    pub fn speaker(&self, mix: &SpeakerMix) -> Option<Tensor<3>> {
+        let emb = self.emb_g.as_ref()?.weight.val();
+        let device = emb.device();
+        let [n, gin] = emb.dims();
+        let (ids, weights): (Vec<i64>, Vec<f32>) = mix
+            .weights()
+            .iter()
+            .filter(|&&(i, _)| i < n)
+            .map(|&(i, w)| (i as i64, w))
+            .unzip();
+        let k = ids.len();
+        if k == 0 {
+            return None;
+        }
+        let rows = emb.select(
+            0,
+            Tensor::<1, Int>::from_data(TensorData::new(ids, [k]), &device),
+        );
+        let w = Tensor::<2>::from_data(TensorData::new(weights, [k, 1]), &device);
+        Some((rows * w).sum_dim(0).reshape([1, gin, 1]))
+    }
+
+    /// Resolves a speaker choice against this voice's speaker count and `names`.
+    pub fn resolve_speaker(
+        &self,
+        speaker: &Speaker,
+        names: &std::collections::BTreeMap<String, usize>,
+    ) -> Result<SpeakerMix, SynthesisError> {
+        speaker.resolve(self.config.n_speakers, names)
+    }
+
+    /// Per-phoneme frame counts: `ceil(exp(logw) * length_scale)` (`SynthesizerTrn.infer`);
+    /// `speaker` is [`Self::speaker`]'s conditioning.
     pub async fn durations(
         &self,
         ids: &[i64],
         opts: &SynthesisOptions,
+        speaker: Option<&Tensor<3>>,
         rng: &mut Normal,
     ) -> Result<(Vec<usize>, text_encoder::Encoded), SynthesisError> {
         self.check(ids, opts)?;
@@ -188,7 +228,7 @@ impl AcousticModel {
         );
         let enc = self.enc_p.forward(ids_t);
         let noise = [rng.vec(t, opts.noise_w), rng.vec(t, opts.noise_w)];
-        let logw = self.dp.forward(enc.x.clone(), noise).await?;
+        let logw = self.dp.forward(enc.x.clone(), noise, speaker).await?;
         let durations = logw
             .iter()
             .map(|&l| {
@@ -205,15 +245,18 @@ impl AcousticModel {
     }
 
     /// Phoneme ids → everything the flow and vocoder need, once per sentence: text encoder,
-    /// duration predictor, expansion to frames and the prior sample `z_p` with its noise (drawn
-    /// for the whole sentence, after the duration noise, so any windowing gives the same audio).
+    /// duration predictor (conditioned on `speaker`, [`Self::speaker`]; `None` for a
+    /// single-speaker voice), expansion to frames and the prior sample `z_p` with its noise
+    /// (drawn for the whole sentence, after the duration noise, so any windowing gives the same
+    /// audio). The speaker conditioning is kept for the flow and the vocoder.
     pub async fn prepare(
         &self,
         ids: &[i64],
         opts: &SynthesisOptions,
+        speaker: Option<&Tensor<3>>,
         rng: &mut Normal,
     ) -> Result<Prepared, SynthesisError> {
-        let (durations, enc) = self.durations(ids, opts, rng).await?;
+        let (durations, enc) = self.durations(ids, opts, speaker, rng).await?;
         let device = enc.m_p.device();
         let index = frame_index(&durations, self.config.hop_length())?;
         let frames = index.len();
@@ -233,6 +276,7 @@ impl AcousticModel {
             durations,
             frames,
             z_p,
+            g: speaker.cloned(),
         })
     }
 
@@ -244,7 +288,7 @@ impl AcousticModel {
         } else {
             p.z_p.clone().narrow(2, span.start, span.len())
         };
-        self.flow.reverse(z_p)
+        self.flow.reverse(z_p, p.g.as_ref())
     }
 
     /// Phoneme ids → latent `z: [1, inter, frames]` (the whole sentence at once: the reference
@@ -253,9 +297,10 @@ impl AcousticModel {
         &self,
         ids: &[i64],
         opts: &SynthesisOptions,
+        speaker: Option<&Tensor<3>>,
         rng: &mut Normal,
     ) -> Result<Tensor<3>, SynthesisError> {
-        let p = self.prepare(ids, opts, rng).await?;
+        let p = self.prepare(ids, opts, speaker, rng).await?;
         Ok(self.reverse_flow(&p, 0..p.frames))
     }
 }
@@ -269,6 +314,16 @@ pub struct Prepared {
     pub frames: usize,
     /// The prior sample `[1, inter, frames]`, on the device.
     z_p: Tensor<3>,
+    /// The speaker conditioning `[1, gin, 1]` of a multi-speaker voice, for the flow and the
+    /// vocoder (the same for every window).
+    g: Option<Tensor<3>>,
+}
+
+impl Prepared {
+    /// The speaker conditioning (`None` for a single-speaker voice).
+    pub fn speaker(&self) -> Option<&Tensor<3>> {
+        self.g.as_ref()
+    }
 }
 
 #[cfg(test)]

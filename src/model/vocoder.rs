@@ -72,6 +72,8 @@ impl ResBlock {
 #[derive(Module, Debug)]
 struct Generator {
     conv_pre: Conv1d,
+    /// Multi-speaker voices: the speaker embedding's offset after `conv_pre` (`gin → ch0`).
+    cond: Option<Conv1d>,
     ups: Vec<ConvTranspose1d>,
     /// `resblock_kernel_sizes.len()` blocks per upsampling level, level-major (upstream order).
     resblocks: Vec<ResBlock>,
@@ -112,6 +114,8 @@ impl Vocoder {
         Self {
             dec: Generator {
                 conv_pre: same_conv(c.inter_channels, ch0, 7, 1).init(device),
+                cond: (c.gin_channels > 0)
+                    .then(|| same_conv(c.gin_channels, ch0, 1, 1).init(device)),
                 ups,
                 resblocks,
                 conv_post: same_conv(ch, 1, 7, 1).with_bias(false).init(device),
@@ -129,10 +133,15 @@ impl Vocoder {
         super::load::load(Self::init(config, device), store)
     }
 
-    /// `z: [1, inter, frames] -> audio: [1, 1, frames * hop]` in [-1, 1].
-    pub fn forward(&self, z: Tensor<3>) -> Tensor<3> {
+    /// `z: [1, inter, frames] -> audio: [1, 1, frames * hop]` in [-1, 1]; `speaker:
+    /// [1, gin, 1]` is the speaker embedding of a multi-speaker voice
+    /// ([`super::AcousticModel::speaker`]), `None` for a single speaker.
+    pub fn forward(&self, z: Tensor<3>, speaker: Option<&Tensor<3>>) -> Tensor<3> {
         let g = &self.dec;
         let mut x = g.conv_pre.forward(z);
+        if let (Some(cond), Some(s)) = (&g.cond, speaker) {
+            x = x + cond.forward(s.clone());
+        }
         for (up, level) in g.ups.iter().zip(g.resblocks.chunks(g.num_kernels.max(1))) {
             x = up.forward(leaky_relu(x, LRELU_SLOPE));
             let mut xs: Option<Tensor<3>> = None;

@@ -275,6 +275,7 @@ mod tests {
                 Distribution::Default,
                 &device,
             ),
+            g: None,
         };
         let whole = m.reverse_flow(&p, 0..frames);
         let h = Halo {
@@ -329,7 +330,7 @@ mod tests {
             Distribution::Default,
             &device,
         );
-        let whole = host(v.forward(z.clone()));
+        let whole = host(v.forward(z.clone(), None));
         let h = Halo {
             flow: 0,
             vocoder: halo,
@@ -338,7 +339,7 @@ mod tests {
         for w in plan(frames, size, size) {
             let s = spans(&w, frames, h);
             let wav = v
-                .forward(z.clone().narrow(2, s.vocoder.start, s.vocoder.len()))
+                .forward(z.clone().narrow(2, s.vocoder.start, s.vocoder.len()), None)
                 .narrow(2, (w.start - s.vocoder.start) * hop, w.len() * hop);
             windowed.extend(host(wav));
         }

@@ -197,6 +197,14 @@ test('options are checked by the engine (Rust), with its messages', async () => 
       seed: await attempt({ seed: -1 }),
       fraction: await attempt({ speaker: 0.5 }),
       speaker: await attempt({ speaker: 1 }),
+      // Speakers by name and blends: Rust's parser and resolver (a one-speaker voice here).
+      name: await attempt({ speaker: 'secret-name' }),
+      blend: await attempt({ speaker: { 'secret-name': 0.5, 0: 0.5 } }),
+      emptyBlend: await attempt({ speaker: {} }),
+      negative: await attempt({ speaker: { 0: -1 } }),
+      textBlend: await attempt({ speaker: 'a=1,b' }),
+      indexByText: await attempt({ speaker: '0' }),
+      blendOfOne: await attempt({ speaker: { 0: 2 } }),
       unknown: await attempt({ lenghtScale: 1 }),
       edge: await attempt({ lengthScale: 5, noiseScale: 0, noiseW: 2, seed: 2 ** 40 }),
     };
@@ -208,6 +216,14 @@ test('options are checked by the engine (Rust), with its messages', async () => 
   assert.match(r.seed, /invalid synthesis options/);
   assert.match(r.fraction, /invalid synthesis options/);
   assert.match(r.speaker, /speaker 1 does not exist/);
+  assert.match(r.name, /no speaker of that name/);
+  assert.match(r.blend, /no speaker of that name/);
+  for (const m of [r.name, r.blend]) assert.doesNotMatch(m, /secret/, 'the name is not repeated');
+  assert.match(r.emptyBlend, /invalid speaker choice: a blend names no speaker/);
+  assert.match(r.negative, /weights must be finite and at least 0/);
+  assert.match(r.textBlend, /SPEAKER=WEIGHT/);
+  assert.equal(r.indexByText, 'accepted');
+  assert.equal(r.blendOfOne, 'accepted');
   assert.match(r.unknown, /unknown field `lenghtScale`/);
   assert.doesNotMatch(r.unknown, / at line \d/, 'no JSON position in the message');
   assert.equal(r.edge, 'accepted');
