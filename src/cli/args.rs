@@ -31,7 +31,7 @@ pub enum Command {
     Normalize,
     /// Stdin lines → Piper phoneme text (sentences joined by a space), one line per line.
     Phonemize(PhonemizeArgs),
-    /// Time loading and synthesis of id lines; prints JSON.
+    /// Time loading and synthesis of id lines (or texts, through the stream); prints JSON.
     Bench(BenchArgs),
 }
 
@@ -141,8 +141,12 @@ pub struct BenchArgs {
     #[arg(long, value_name = "DIR")]
     pub voice: PathBuf,
     /// One comma-separated id list per line.
-    #[arg(long, value_name = "FILE")]
-    pub ids_file: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "text_file")]
+    pub ids_file: Option<PathBuf>,
+    /// One text per line instead: each is spoken through the stream (`Voice::stream_text`,
+    /// default options) and timed from the call to its first chunk and to its last.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["ids_file", "window", "first_window"])]
+    pub text_file: Option<PathBuf>,
     /// Timed runs per line (after one warm-up).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub runs: usize,

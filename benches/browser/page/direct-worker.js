@@ -1,13 +1,15 @@
 // Fallback engine: Sotto's wasm package (wasm-bindgen --target web) in this benchmark's own
 // dedicated module worker (wgpu panics outside a Window or dedicated Worker). Same calls as
-// www/sotto-worker.js makes, without its caching and progress reporting.
+// www/sotto-worker.js makes, without its caching and progress reporting. It also reports the
+// wasm instance's memory (`memory.buffer.byteLength`, which never shrinks) after each text.
 import init, { Lexicon, VoiceLoader } from '/pkg/sotto.js';
 
 let engine = null;
 let lexicon = null;
+let wasm = null; // init()'s exports: `memory` is the instance's linear memory
 
 async function load({ manifestUrl, backend }) {
-  await init();
+  wasm = await init();
   const bytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
   const loader = new VoiceLoader(await bytes(manifestUrl));
   const manifest = JSON.parse(loader.manifest());
@@ -18,12 +20,18 @@ async function load({ manifestUrl, backend }) {
 }
 
 async function synth({ id, text }) {
-  const chunks = JSON.parse(engine.prepare(text, lexicon));
-  for (let i = 0; i < chunks.length; i++) {
-    const audio = await engine.synthesize(chunks[i].phonemes, '{}', i); // the voice's defaults, seed i
-    self.postMessage({ type: 'chunk', id, audio, sampleRate: engine.sample_rate() }, [audio.buffer]);
+  const stream = engine.stream_text(text, '{}', lexicon); // the voice's defaults
+  try {
+    for (;;) {
+      const out = await stream.next();
+      if (out == null) break;
+      const audio = out.samples.slice();
+      self.postMessage({ type: 'chunk', id, audio, sampleRate: out.sampleRate ?? engine.sample_rate() }, [audio.buffer]);
+    }
+  } finally {
+    stream.free();
   }
-  self.postMessage({ type: 'done', id });
+  self.postMessage({ type: 'done', id, wasmMemoryBytes: wasm.memory.buffer.byteLength });
 }
 
 let queue = Promise.resolve();
