@@ -103,10 +103,13 @@ pub const MAX_FRAMES: usize = 8192;
 /// Piper's hop of 256: ≈ 95 s at 22.05 kHz).
 pub const MAX_SAMPLES_PER_SYNTHESIS: usize = MAX_FRAMES * 256;
 /// Latent frames in the first window of a sentence (windowed synthesis,
-/// `Voice::windows`): small, so the first audio comes early.
+/// `Voice::windows`): small, so the first audio comes early (0.37 s of audio at 22.05 kHz,
+/// ready after ~0.14 s CPU natively), yet long enough to outlast computing the next window
+/// (measured in BENCHMARKS.md, "Windowed synthesis").
 pub const FIRST_WINDOW_FRAMES: usize = 32;
 /// Latent frames in each later window: the flow and vocoder's memory is set by this (plus the
-/// halos), not by the sentence.
+/// halos), not by the sentence. 128 frames is within noise of whole-sentence throughput (64
+/// costs 17% more: each window recomputes its halos), measured in BENCHMARKS.md.
 pub const WINDOW_FRAMES: usize = 128;
 /// Most seconds of audio one text call (`Voice::speak_text`, the sum of its sentences) may
 /// produce; refused before the sentence that would pass it is vocoded. A 1,000-character
