@@ -326,18 +326,18 @@ impl Stream {
                 };
                 (inner, std::mem::take(&mut s.pending), s.closed)
             };
-            let run = async {
-                if incremental {
-                    if !pending.is_empty() {
-                        inner.push(&pending)?;
-                    }
-                    if closed {
-                        inner.close()?;
-                    }
-                }
-                inner.next().await
+            // Text pushed since the last call goes in first, then the close.
+            let mut handed: crate::Result<()> = Ok(());
+            if incremental && !pending.is_empty() {
+                handed = inner.push(&pending);
+            }
+            if incremental && closed && handed.is_ok() {
+                handed = inner.close();
+            }
+            let got = match handed {
+                Ok(()) => inner.next().await,
+                Err(e) => Err(e),
             };
-            let got = run.await;
             shared.borrow_mut().inner = Some(inner);
             match got.map_err(error)? {
                 Some(chunk) => chunk_object(&chunk),

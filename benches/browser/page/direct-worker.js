@@ -20,13 +20,12 @@ async function load({ manifestUrl, backend }) {
 }
 
 async function synth({ id, text }) {
-  const stream = engine.stream_text(text, '{}', lexicon); // the voice's defaults
+  // One chunk per window of each sentence (sentence i with seed i: the voice's defaults, seed 0).
+  const stream = engine.stream_text(text, '{}', lexicon);
   try {
-    for (;;) {
-      const out = await stream.next();
-      if (out == null) break;
-      const audio = out.samples.slice();
-      self.postMessage({ type: 'chunk', id, audio, sampleRate: out.sampleRate ?? engine.sample_rate() }, [audio.buffer]);
+    for (let c; (c = await stream.next()) !== null; ) {
+      const audio = c.samples;
+      self.postMessage({ type: 'chunk', id, audio, sampleRate: c.sampleRate }, [audio.buffer]);
     }
   } finally {
     stream.free();
