@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Convert(a) => cli::convert(a),
-        Command::Speak(a) => cli::speak::run(a),
+        Command::Speak(a) => cli::speak::run(*a),
         Command::Normalize => cli::lines::run(cli::lines::Mode::Normalize, None),
         Command::Phonemize(a) => {
             let mode = if a.lts {

@@ -24,7 +24,7 @@
 //! `spoken` (the sentence's spoken form) comes on a sentence's first chunk.
 //!
 //! Errors are JS `Error`s whose `name` is a stable category ([`error_name`]: `TextError`,
-//! `OptionsError`, `SynthesisError`, `StreamError`, `ManifestError`, `WeightsError`,
+//! `OptionsError`, `SynthesisError`, `StreamError`, `ManifestError`, `WeightsError`, `SignatureError`,
 //! `BackendError`) and whose message is the crate's (it names shards and options, never paths
 //! or user text). Synthesis options arrive as the caller's JSON object and are checked here,
 //! in Rust, only.
@@ -81,6 +81,7 @@ pub fn error_name(e: &crate::Error) -> &'static str {
         crate::Error::Weights(_) => "WeightsError",
         crate::Error::Text(_) => "TextError",
         crate::Error::Stream(_) => "StreamError",
+        crate::Error::Signature(_) => "SignatureError",
         crate::Error::Synthesis(
             S::OptionOutOfRange { .. }
             | S::UnknownSpeaker { .. }

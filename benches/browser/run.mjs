@@ -15,6 +15,10 @@
 //                    (default 300), its remaining sentences are skipped and reported as such
 //                    (only SwiftShader WebGPU gets near it: it needs ~15 min for all 8)
 //   --json FILE      where to write the raw results as JSON (default results/latest.json)
+//   --repeat N       measure every text N times (rounds of all texts, default 1); the per-text
+//                    table then gives the median and the worst first audio of the N runs
+//   --sentences FILE the texts to measure, one per line, instead of the built-in list
+//                    (with --api direct, the wasm memory after each text is reported too)
 //
 // Prints Markdown: environment, a summary table and a per-sentence table.
 import { readFileSync, existsSync, statSync } from 'node:fs';
@@ -43,6 +47,8 @@ const API = opt('--api', 'sotto');
 const COI = !argv.includes('--no-coi');
 const BUDGET_S = Number(opt('--budget', '300'));
 const JSON_OUT = opt('--json', join(HERE, 'results/latest.json'));
+const REPEAT = Math.max(1, Number(opt('--repeat', '1')) | 0);
+const SENTENCES_FILE = opt('--sentences', null);
 
 // --------------------------------------------------------------------------------- sentences
 const WARMUP = 'This sentence only warms the engine up.';
@@ -50,7 +56,7 @@ const PARAGRAPHS = [
   'Every morning the old lighthouse keeper climbed the narrow spiral stairs, polished the great brass lens until it gleamed, and wrote a short note in his logbook about the weather, the passing ships, and the gulls that gathered on the rocks below.',
   'Speech synthesis in the browser keeps your words on your own device. Nothing is uploaded, nothing is logged, and the voice still works offline once it has been downloaded. That makes it useful for reading long articles aloud and for private drafts.',
 ];
-const SENTENCES = [
+const SENTENCES = SENTENCES_FILE ? readFileSync(SENTENCES_FILE, 'utf8').split('\n').filter((l) => l.trim()) : [
   ...readFileSync(join(REPO, 'tests/data/sentences.txt'), 'utf8').split('\n').filter((l) => l.trim()).slice(0, 6),
   ...PARAGRAPHS,
 ];
@@ -176,8 +182,10 @@ const external = [];
 // this shared machine, which drifts, falls on all engines alike.
 const engines = [];
 for (const id of ENGINES) engines.push(await openEngine(id, origin, external));
-for (let i = 0; i < SENTENCES.length; i++) {
-  for (let k = 0; k < engines.length; k++) await measure(engines[(i + k) % engines.length], SENTENCES[i]);
+for (let round = 0; round < REPEAT; round++) {
+  for (let i = 0; i < SENTENCES.length; i++) {
+    for (let k = 0; k < engines.length; k++) await measure(engines[(i + k + round) % engines.length], SENTENCES[i]);
+  }
 }
 for (const eng of engines) await eng.close();
 const results = engines.map((e) => e.result);
@@ -199,7 +207,7 @@ const date = new Date().toISOString().slice(0, 10);
 p(`Run of ${date}: ${chromiumVersion}, headless; ${COI ? 'served with COOP/COEP (cross-origin isolated)' : 'served without COOP/COEP (not cross-origin isolated)'}; ` +
   `peer @mintplex-labs/piper-tts-web ${pkgVersion('@mintplex-labs/piper-tts-web')} + onnxruntime-web ${pkgVersion('onnxruntime-web')} + @diffusionstudio/piper-wasm ${pkgVersion('@diffusionstudio/piper-wasm')}; ` +
   `Sotto via ${API === 'sotto' ? '`/www/sotto.js` (its worker)' : 'the wasm package in a benchmark worker'}. ` +
-  `${SENTENCES.length} utterances after one warm-up per engine, interleaved across engines (each engine in its own fresh browser), each engine's default noise settings.`);
+  `${SENTENCES.length} texts × ${REPEAT} run${REPEAT === 1 ? '' : 's'} after one warm-up per engine, interleaved across engines (each engine in its own fresh browser), each engine's default noise settings.`);
 p();
 p('| engine | load (s) | utterances | audio (s) | synth total (s) | RTF (total) | median RTF | median first audio (s) | total first audio (s) |');
 p('|---|---|---|---|---|---|---|---|---|');
@@ -216,16 +224,21 @@ for (const r of results) {
   p(`| ${label(r)} | ${(r.loadMs / 1000).toFixed(2)} | ${s.length}${r.skipped ? ` (+${r.skipped} skipped)` : ''} | ${audio.toFixed(2)} | ${synth.toFixed(2)} | ${(synth / audio).toFixed(3)} | ${median(s.map((x) => x.rtf)).toFixed(3)} | ${median(s.map((x) => x.firstMs / 1000)).toFixed(3)} | ${first.toFixed(2)} |`);
 }
 p();
-p('Per utterance: RTF / first audio (s) / audio (s).');
+p(`Per text (${REPEAT} run${REPEAT === 1 ? '' : 's'} each): median RTF / median first audio (s) / worst first audio (s) / audio (s)` +
+  `${results.some((r) => r.sentences.some((x) => x.wasmMemoryBytes)) ? ' / wasm memory after the text (MB, largest)' : ''}.`);
 p();
-p(`| # | words | ${results.map(label).join(' | ')} |`);
-p(`|---|---|${results.map(() => '---').join('|')}|`);
+p(`| # | chars | words | ${results.map(label).join(' | ')} |`);
+p(`|---|---|---|${results.map(() => '---').join('|')}|`);
 SENTENCES.forEach((text, i) => {
   const cells = results.map((r) => {
-    const x = r.sentences.find((y) => y.text === text);
-    return x ? `${x.rtf.toFixed(3)} / ${(x.firstMs / 1000).toFixed(2)} / ${x.audioS.toFixed(2)}` : '–';
+    const xs = r.sentences.filter((y) => y.text === text);
+    if (!xs.length) return '–';
+    const firsts = xs.map((x) => x.firstMs / 1000);
+    const mem = Math.max(...xs.map((x) => x.wasmMemoryBytes ?? 0));
+    return `${median(xs.map((x) => x.rtf)).toFixed(3)} / ${median(firsts).toFixed(2)} / ${Math.max(...firsts).toFixed(2)} / ${xs[0].audioS.toFixed(2)}` +
+      (mem ? ` / ${MB(mem)}` : '');
   });
-  p(`| ${i + 1} | ${text.split(/\s+/).length} | ${cells.join(' | ')} |`);
+  p(`| ${i + 1} | ${[...text].length} | ${text.split(/\s+/).length} | ${cells.join(' | ')} |`);
 });
 p();
 p('Wasm sizes (MB = 10^6 bytes; gzip -9 by the gzip CLI):');

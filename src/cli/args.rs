@@ -27,12 +27,12 @@ pub enum Command {
     /// Convert a Piper voice (VOICE.onnx + VOICE.onnx.json) into manifest.json + shards.
     Convert(ConvertArgs),
     /// Speak text, phonemes or ids to a WAV file (or raw f32 samples, or stdout).
-    Speak(SpeakArgs),
+    Speak(Box<SpeakArgs>),
     /// Stdin lines → spoken-form text, one output line per input line.
     Normalize,
     /// Stdin lines → Piper phoneme text (sentences joined by a space), one line per line.
     Phonemize(PhonemizeArgs),
-    /// Time loading and synthesis of id lines; prints JSON.
+    /// Time loading and synthesis of id lines (or texts, through the stream); prints JSON.
     Bench(BenchArgs),
     /// Make an Ed25519 key pair for signing manifests (`convert --sign`); prints the public key.
     Keygen(KeygenArgs),
@@ -165,8 +165,12 @@ pub struct BenchArgs {
     #[arg(long, value_name = "DIR")]
     pub voice: PathBuf,
     /// One comma-separated id list per line.
-    #[arg(long, value_name = "FILE")]
-    pub ids_file: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "text_file")]
+    pub ids_file: Option<PathBuf>,
+    /// One text per line instead: each is spoken through the stream (`Voice::stream_text`,
+    /// default options) and timed from the call to its first chunk and to its last.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["ids_file", "window", "first_window"])]
+    pub text_file: Option<PathBuf>,
     /// Timed runs per line (after one warm-up).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub runs: usize,

@@ -1,6 +1,8 @@
 //! `sotto bench`: times loading a voice, then each id line of a file (one warm-up, then
 //! `--runs` timed runs of windowed synthesis: the once-per-sentence stage and the first window
-//! timed on their own too), and prints one JSON object for `benches/native_rtf.py`.
+//! timed on their own too), and prints one JSON object for `benches/native_rtf.py`. With
+//! `--text-file`, each text line is spoken through the stream instead, timed from the call
+//! (`Voice::stream_text`) to its first chunk (first audio) and to its last.
 
 use super::args::BenchArgs;
 use super::{Failure, load, read_file, refused};
@@ -51,7 +53,13 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
     let t0 = Instant::now();
     let voice = load(&a.voice, &Default::default())?;
     let load_s = t0.elapsed().as_secs_f64();
-    let text = read_file(&a.ids_file, sotto::limits::MAX_IDS_FILE_BYTES, "--ids-file")?;
+    if let Some(f) = &a.text_file {
+        return run_texts(&voice, load_s, f, a.runs);
+    }
+    let Some(ids_file) = &a.ids_file else {
+        return Err(Failure("--ids-file or --text-file is needed".into()));
+    };
+    let text = read_file(ids_file, sotto::limits::MAX_IDS_FILE_BYTES, "--ids-file")?;
     let mut opts = voice.default_options();
     opts.noise_scale = 0.0;
     opts.noise_w = 0.0;
@@ -111,9 +119,88 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
             windows,
         });
     }
-    let report = Report { load_s, utterances };
+    print(&Report { load_s, utterances })
+}
+
+/// Prints one JSON report.
+fn print(report: &impl Serialize) -> Result<(), Failure> {
     let json =
-        serde_json::to_string(&report).map_err(|_| Failure("cannot write the report".into()))?;
+        serde_json::to_string(report).map_err(|_| Failure("cannot write the report".into()))?;
     println!("{json}");
     Ok(())
+}
+
+/// The printed report of `--text-file`.
+#[derive(Debug, Serialize)]
+struct TextReport {
+    /// Seconds to read, verify and build the voice.
+    load_s: f64,
+    /// One entry per text line.
+    texts: Vec<TextTimings>,
+}
+
+/// One text line's timings through the stream.
+#[derive(Debug, Serialize)]
+struct TextTimings {
+    /// Characters in the text.
+    chars: usize,
+    /// Seconds of audio produced.
+    audio_s: f64,
+    /// Chunks the stream yielded.
+    chunks: usize,
+    /// Seconds per run from the call to the first chunk (first audio).
+    first_s: Vec<f64>,
+    /// Seconds per run from the call to the last chunk.
+    synth_s: Vec<f64>,
+    /// CPU seconds of the synthesizing thread per run until the first chunk (Linux).
+    first_cpu_s: Vec<f64>,
+}
+
+/// `--text-file`: each non-empty line spoken through the stream with the voice's default
+/// options, one warm-up and then `runs` timed runs.
+fn run_texts(
+    voice: &sotto::Voice,
+    load_s: f64,
+    file: &std::path::Path,
+    runs: usize,
+) -> Result<(), Failure> {
+    let text = read_file(file, sotto::limits::MAX_TEXT_BYTES as u64, "--text-file")?;
+    let opts = voice.default_options();
+    let lexicon = sotto::text::Lexicon::builtin();
+    let limits = sotto::text::TextLimits::default();
+    let mut texts = vec![];
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let mut t = TextTimings {
+            chars: line.chars().count(),
+            audio_s: 0.0,
+            chunks: 0,
+            first_s: vec![],
+            synth_s: vec![],
+            first_cpu_s: vec![],
+        };
+        for run in 0..=runs {
+            let t0 = Instant::now();
+            let c0 = thread_cpu_s();
+            let mut stream =
+                sotto::Voice::stream_text(voice, line, &limits, lexicon, &opts).map_err(refused)?;
+            let (mut chunks, mut samples) = (0, 0);
+            while let Some(c) = pollster::block_on(stream.next()).map_err(refused)? {
+                if chunks == 0 && run > 0 {
+                    t.first_s.push(t0.elapsed().as_secs_f64());
+                    if let (Some(c0), Some(c1)) = (c0, thread_cpu_s()) {
+                        t.first_cpu_s.push(c1 - c0);
+                    }
+                }
+                chunks += 1;
+                samples += c.samples.len();
+            }
+            if run > 0 {
+                t.synth_s.push(t0.elapsed().as_secs_f64());
+            }
+            t.chunks = chunks;
+            t.audio_s = samples as f64 / f64::from(voice.manifest().sample_rate);
+        }
+        texts.push(t);
+    }
+    print(&TextReport { load_s, texts })
 }

@@ -66,6 +66,7 @@ async function loadDirect(backend) {
     worker.postMessage({ ...msg, id });
     return id;
   };
+  const stats = {};
   const info = await new Promise((ok, fail) => call({ type: 'load', backend, manifestUrl: new URL('/models/en_US-joe-medium/manifest.json', location.href).href },
     (m) => (m.type === 'error' ? fail(new Error(m.message)) : ok(m.info))));
   return {
@@ -79,10 +80,14 @@ async function loadDirect(backend) {
         wake = null;
         const m = q.shift();
         if (m.type === 'error') throw new Error(m.message);
-        if (m.type === 'done') return;
+        if (m.type === 'done') {
+          stats.wasmMemoryBytes = m.wasmMemoryBytes;
+          return;
+        }
         yield { audio: m.audio, sampleRate: m.sampleRate };
       }
     },
+    stats: () => ({ ...stats }),
     dispose: () => worker.terminate(),
   };
 }
@@ -151,7 +156,8 @@ async function one(text) {
     for (let i = 0; i < c.audio.length; i++) sumSq += c.audio[i] * c.audio[i];
   }
   const totalMs = performance.now() - t0;
-  return { firstMs, totalMs, samples, sampleRate, chunks, rms: Math.sqrt(sumSq / Math.max(1, samples)) };
+  const stats = engine.stats?.() ?? {};
+  return { firstMs, totalMs, samples, sampleRate, chunks, rms: Math.sqrt(sumSq / Math.max(1, samples)), ...stats };
 }
 
 window.bench = { load, one, gpuInfo, env };

@@ -1,13 +1,15 @@
 // Fallback engine: Sotto's wasm package (wasm-bindgen --target web) in this benchmark's own
 // dedicated module worker (wgpu panics outside a Window or dedicated Worker). Same calls as
-// www/sotto-worker.js makes, without its caching and progress reporting.
+// www/sotto-worker.js makes, without its caching and progress reporting. It also reports the
+// wasm instance's memory (`memory.buffer.byteLength`, which never shrinks) after each text.
 import init, { Lexicon, VoiceLoader } from '/pkg/sotto.js';
 
 let engine = null;
 let lexicon = null;
+let wasm = null; // init()'s exports: `memory` is the instance's linear memory
 
 async function load({ manifestUrl, backend }) {
-  await init();
+  wasm = await init();
   const bytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
   const loader = new VoiceLoader(await bytes(manifestUrl));
   const manifest = JSON.parse(loader.manifest());
@@ -28,7 +30,7 @@ async function synth({ id, text }) {
   } finally {
     stream.free();
   }
-  self.postMessage({ type: 'done', id });
+  self.postMessage({ type: 'done', id, wasmMemoryBytes: wasm.memory.buffer.byteLength });
 }
 
 let queue = Promise.resolve();
