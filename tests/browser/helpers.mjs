@@ -99,6 +99,16 @@ export async function nativeReference(phonemes, dir) {
   return new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
 }
 
+/** Audio of `text` from the native CLI with `args` (e.g. `--seed 5`): raw little-endian f32. */
+export async function nativeText(text, dir, args = []) {
+  const bin = process.env.SOTTO_BIN || join(REPO, 'target/release/sotto');
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build --release`);
+  const out = join(dir, 'ref-text.f32');
+  execFileSync(bin, ['speak', '--voice', VOICE_DIR, '--text', text, ...args, '--out', out]);
+  const buf = await readFile(out);
+  return new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+}
+
 /** Signal-to-noise ratio of `x` against reference `ref`, in dB. */
 export function snrDb(ref, x) {
   let s = 0;
