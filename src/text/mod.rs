@@ -316,7 +316,10 @@ mod tests {
                 "seventy", "nine", "dollars", "and", "ninety", "nine", "cents"
             ]
         );
-        assert!(t.contains(&("January", "dʒˈænjuːˌɛɹi", "Jan. 3rd")), "{t:?}");
+        assert!(
+            t.contains(&("January", "dʒˈænjuːˌɛɹi", "Jan. 3rd")),
+            "{t:?}"
+        );
         assert!(t.contains(&("third", "θˈɜːd", "Jan. 3rd")), "{t:?}");
         let merged = t.iter().find(|w| w.0 == "in the").map(|w| (w.1, w.2));
         assert_eq!(merged, Some(("ɪnðə", "in the")));
