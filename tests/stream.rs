@@ -74,9 +74,10 @@ fn voice_with(config: VitsConfig, sample_rate: u32) -> Voice {
         .collect();
     let draft = Manifest {
         format_version: FORMAT_VERSION,
-        voice_id: "xx_XX-tiny-stream".into(),
-        language: "xx_XX".into(),
-        espeak_voice: "xx".into(),
+        voice_id: "en_US-tiny-stream".into(),
+        // English: the stream speaks text only with a voice of the front-end's language.
+        language: "en_US".into(),
+        espeak_voice: "en-us".into(),
         phoneme_type: "espeak".into(),
         sample_rate,
         num_speakers: 1,
