@@ -333,41 +333,12 @@ mod tests {
         assert!(!is_plain_name(&"a".repeat(*PLAIN_NAME_LEN.end() + 1)));
     }
 
-    /// `en_US-joe-medium`'s architecture (a Piper medium voice).
-    fn medium() -> VitsConfig {
-        VitsConfig {
-            n_vocab: 256,
-            n_speakers: 1,
-            gin_channels: 0,
-            hidden_channels: 192,
-            inter_channels: 192,
-            filter_channels: 768,
-            n_heads: 2,
-            n_layers: 6,
-            kernel_size: 3,
-            window_size: 4,
-            dp_filter_channels: 192,
-            dp_kernel_size: 3,
-            dp_dds_layers: 3,
-            dp_conv_flows: 3,
-            dp_num_bins: 10,
-            dp_tail_bound: 5.0,
-            flow_n_flows: 4,
-            flow_kernel_size: 5,
-            flow_dilation_rate: 1,
-            flow_n_layers: 4,
-            upsample_initial_channel: 256,
-            upsample_rates: vec![8, 8, 4],
-            upsample_kernel_sizes: vec![16, 16, 8],
-            resblock: "2".into(),
-            resblock_kernel_sizes: vec![3, 5, 7],
-            resblock_dilation_sizes: vec![vec![1, 2], vec![2, 6], vec![3, 12]],
-        }
-    }
-
     #[test]
     fn a_real_architecture_passes_and_each_bad_field_is_named() {
-        assert_eq!(check_architecture(&medium()), Ok(()));
+        assert_eq!(
+            check_architecture(&crate::model::config::joe_medium()),
+            Ok(())
+        );
         type Spoil = fn(&mut VitsConfig);
         let cases: [(&str, Spoil); 8] = [
             ("model.n_vocab", |c| c.n_vocab = *N_VOCAB.end() + 1),
@@ -382,7 +353,7 @@ mod tests {
             }),
         ];
         for (field, spoil) in cases {
-            let mut c = medium();
+            let mut c = crate::model::config::joe_medium();
             spoil(&mut c);
             assert_eq!(
                 check_architecture(&c),

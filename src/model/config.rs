@@ -75,3 +75,36 @@ impl VitsConfig {
         crate::limits::check_architecture(self)
     }
 }
+
+/// `en_US-joe-medium`'s architecture (a Piper medium voice), for unit tests.
+#[cfg(test)]
+pub(crate) fn joe_medium() -> VitsConfig {
+    VitsConfig {
+        n_vocab: 256,
+        n_speakers: 1,
+        gin_channels: 0,
+        hidden_channels: 192,
+        inter_channels: 192,
+        filter_channels: 768,
+        n_heads: 2,
+        n_layers: 6,
+        kernel_size: 3,
+        window_size: 4,
+        dp_filter_channels: 192,
+        dp_kernel_size: 3,
+        dp_dds_layers: 3,
+        dp_conv_flows: 3,
+        dp_num_bins: 10,
+        dp_tail_bound: 5.0,
+        flow_n_flows: 4,
+        flow_kernel_size: 5,
+        flow_dilation_rate: 1,
+        flow_n_layers: 4,
+        upsample_initial_channel: 256,
+        upsample_rates: vec![8, 8, 4],
+        upsample_kernel_sizes: vec![16, 16, 8],
+        resblock: "2".into(),
+        resblock_kernel_sizes: vec![3, 5, 7],
+        resblock_dilation_sizes: vec![vec![1, 2], vec![2, 6], vec![3, 12]],
+    }
+}

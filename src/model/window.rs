@@ -140,41 +140,10 @@ mod tests {
     use super::*;
     use burn::tensor::{Distribution, Tensor};
 
-    fn joe() -> VitsConfig {
-        VitsConfig {
-            n_vocab: 256,
-            n_speakers: 1,
-            gin_channels: 0,
-            hidden_channels: 192,
-            inter_channels: 192,
-            filter_channels: 768,
-            n_heads: 2,
-            n_layers: 6,
-            kernel_size: 3,
-            window_size: 4,
-            dp_filter_channels: 192,
-            dp_kernel_size: 3,
-            dp_dds_layers: 3,
-            dp_conv_flows: 3,
-            dp_num_bins: 10,
-            dp_tail_bound: 5.0,
-            flow_n_flows: 4,
-            flow_kernel_size: 5,
-            flow_dilation_rate: 1,
-            flow_n_layers: 4,
-            upsample_initial_channel: 512,
-            upsample_rates: vec![8, 8, 4],
-            upsample_kernel_sizes: vec![16, 16, 8],
-            resblock: "2".into(),
-            resblock_kernel_sizes: vec![3, 5, 7],
-            resblock_dilation_sizes: vec![vec![1, 2], vec![2, 6], vec![3, 12]],
-        }
-    }
-
     #[test]
     fn joe_medium_halos() {
         assert_eq!(
-            Halo::of(&joe()),
+            Halo::of(&crate::model::config::joe_medium()),
             Halo {
                 flow: 32,
                 vocoder: 11
@@ -188,7 +157,7 @@ mod tests {
             resblock: "1".into(),
             resblock_dilation_sizes: vec![vec![1, 3, 5]; 3],
             flow_dilation_rate: 2,
-            ..joe()
+            ..crate::model::config::joe_medium()
         };
         // Flow: 4 · 2 · (1 + 2 + 4 + 8) = 120. Vocoder: R = 3 · (1 + 3 + 5) + 3 · 3 = 36;
         // left 768 + 47 · 32 + 47 · 4 + 41 + 3 = 2,504 → 9, right 768 + 40 · 32 + 40 · 4 + 38 + 3
@@ -256,7 +225,7 @@ mod tests {
             flow_n_flows: 3,
             flow_n_layers: 3,
             upsample_initial_channel: 32,
-            ..joe()
+            ..crate::model::config::joe_medium()
         }
     }
 
