@@ -9,6 +9,7 @@
 //!    HiFi-GAN vocoder, on a runtime-chosen burn [`Device`] ([`backend`]);
 //! 4. [`audio`] — samples → WAV.
 //!
+//! [`catalog`] lists the voices a site hosts, each pinned by its manifest's digest.
 //! [`signing`] checks a manifest's Ed25519 signature and pinned digest before it is parsed.
 //! [`VoiceLoader`] and [`Voice`] ([`voice`]) tie them together; [`convert`] (native only) turns
 //! a Piper ONNX voice into a manifest and shards; `web` (wasm only) is the JavaScript API.
@@ -23,6 +24,7 @@
 
 pub mod audio;
 pub mod backend;
+pub mod catalog;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod convert;
 pub mod error;

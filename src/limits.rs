@@ -9,6 +9,7 @@
 //! | What | Checked in | Refusal |
 //! |---|---|---|
 //! | manifest bytes, names, counts, sample rate, inference defaults | [`crate::manifest`] | [`crate::manifest::ManifestError`] |
+//! | catalog bytes, voice count, ids, relative manifest URLs, digests | [`crate::catalog`] | [`crate::catalog::CatalogError`] |
 //! | architecture ranges (below) | [`check_architecture`] | [`ConfigError`] |
 //! | shard size, SHA-256, safetensors header, names, ranks | [`crate::weights`] | [`crate::weights::WeightsError`] |
 //! | option ranges, id count, frames per call | [`crate::model`] | [`crate::SynthesisError`] |
@@ -49,6 +50,17 @@ pub const SPEAKERS: RangeInclusive<usize> = 1..=4096;
 /// Length of a speaker name in `speaker_id_map`, in bytes (no control characters); the map has
 /// at most [`SPEAKERS`]`.end()` names.
 pub const SPEAKER_NAME_LEN: RangeInclusive<usize> = 1..=128;
+
+// ---- The voice catalog (`catalog.json`, see [`crate::catalog`]) -------------------------
+
+/// Largest `catalog.json` accepted, in bytes (a voice with 904 named speakers takes ~10 KiB).
+pub const MAX_CATALOG_BYTES: usize = 1 << 20;
+/// Most voices one catalog may list.
+pub const MAX_CATALOG_VOICES: usize = 256;
+/// Most `/`-separated plain names in a catalog entry's relative manifest URL.
+pub const MAX_CATALOG_MANIFEST_DEPTH: usize = 4;
+/// Largest download a catalog entry may declare: every shard at its largest.
+pub const MAX_VOICE_DOWNLOAD_BYTES: u64 = MAX_SHARDS as u64 * MAX_SHARD_BYTES;
 
 // ---- The architecture (`manifest.model`, see [`VitsConfig`]) ------------------------------
 // Wide enough for every Piper VITS voice (x-low … high); tight enough that a hostile manifest

@@ -10,6 +10,7 @@
 //! sotto phonemize [--lexicon F] [--lts]   (stdin lines → Piper phoneme text)
 //! sotto bench --voice DIR --ids-file FILE [--runs N]
 //! sotto keygen --out FILE          (FILE: secret key, FILE.pub: public key, also printed)
+//! sotto catalog DIR... [--quality x_low|low|medium|high]   (prints catalog.json for the voice dirs)
 //! ```
 //! The grammar is in `cli/args.rs`; `sotto --help` and `sotto COMMAND --help` print it.
 //! User text is never printed or logged. Exit status: 0 done, 1 refused, 2 usage.
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         }
         Command::Bench(a) => cli::bench::run(a),
         Command::Keygen(a) => cli::keygen(a),
+        Command::Catalog(a) => cli::catalog(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,6 +16,7 @@
 //!   //       words: [{ text, charStart, charEnd, start, end }], spoken? }
 //! }
 //! const custom = Lexicon.parse(fileText);             // or Lexicon.from_entries(pairsJson)
+//! const voices = JSON.parse(Catalog.parse(catalogBytes)); // validated catalog.json, re-serialized
 //! ```
 //! No logic lives here beyond type conversion and backend choice: sentences, seeds, option
 //! checks, budgets and word timings are the [`crate::stream`]'s. `charStart`/`charEnd` are
@@ -104,6 +105,21 @@ fn named(name: &str, message: &str) -> JsValue {
 fn error(e: impl Into<crate::Error>) -> JsValue {
     let e = e.into();
     named(error_name(&e), &e.to_string())
+}
+
+/// The voice catalog ([`crate::catalog`]), checked in Rust so the JS never trusts it unchecked.
+#[wasm_bindgen]
+pub struct Catalog;
+
+#[wasm_bindgen]
+impl Catalog {
+    /// Parses and validates `catalog.json` bytes; returns the catalog as JSON (only the known
+    /// fields, re-serialized). Throws a `CatalogError` naming the refused field.
+    pub fn parse(bytes: &[u8]) -> Result<String, JsValue> {
+        crate::catalog::Catalog::parse(bytes)
+            .map(|c| c.to_json())
+            .map_err(|e| named("CatalogError", &e.to_string()))
+    }
 }
 
 /// Collects a voice's shards, verifying each on arrival.

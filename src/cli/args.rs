@@ -36,6 +36,34 @@ pub enum Command {
     Bench(BenchArgs),
     /// Make an Ed25519 key pair for signing manifests (`convert --sign`); prints the public key.
     Keygen(KeygenArgs),
+    /// Print a voice catalog (catalog.json) listing converted voice directories, each pinned by
+    /// its manifest's SHA-256 digest; the catalog goes in the directories' parent.
+    Catalog(CatalogArgs),
+}
+
+/// `sotto catalog`.
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// Converted voice directories (manifest.json + shards), listed in this order.
+    #[arg(value_name = "DIR", required = true)]
+    pub voices: Vec<PathBuf>,
+    /// Quality preset of voices whose id does not end in one (`-x_low`, `-low`, `-medium`, `-high`).
+    #[arg(long, value_enum)]
+    pub quality: Option<CatalogQuality>,
+}
+
+/// Piper's quality presets, as `--quality` takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogQuality {
+    /// x_low.
+    #[value(name = "x_low")]
+    XLow,
+    /// low.
+    Low,
+    /// medium.
+    Medium,
+    /// high.
+    High,
 }
 
 /// `sotto keygen`.

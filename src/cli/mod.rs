@@ -6,7 +6,7 @@ pub mod bench;
 pub mod lines;
 pub mod speak;
 
-use args::{ConvertArgs, KeygenArgs, ShardDtype};
+use args::{CatalogArgs, CatalogQuality, ConvertArgs, KeygenArgs, ShardDtype};
 use sotto::signing::{ManifestSigner, ManifestTrust, SIGNATURE_FILE};
 use sotto::weights::safetensors::Dtype;
 use sotto::{Voice, backend};
@@ -82,6 +82,41 @@ pub fn convert(a: ConvertArgs) -> Result<(), Failure> {
         m.shards.len(),
         total
     );
+    Ok(())
+}
+
+/// `sotto catalog`: a catalog listing each voice directory as `<dir name>/manifest.json`.
+pub fn catalog(a: CatalogArgs) -> Result<(), Failure> {
+    use sotto::catalog::{CATALOG_FORMAT_VERSION, Catalog, CatalogEntry, Quality};
+    let quality = a.quality.map(|q| match q {
+        CatalogQuality::XLow => Quality::XLow,
+        CatalogQuality::Low => Quality::Low,
+        CatalogQuality::Medium => Quality::Medium,
+        CatalogQuality::High => Quality::High,
+    });
+    let mut voices = Vec::with_capacity(a.voices.len());
+    for dir in &a.voices {
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .filter(|n| sotto::limits::is_plain_name(n))
+            .ok_or_else(|| Failure("a voice directory's name is not a plain name".into()))?;
+        let bytes = read_file(
+            &dir.join("manifest.json"),
+            sotto::limits::MAX_MANIFEST_BYTES as u64,
+            "manifest.json",
+        )?;
+        let entry =
+            CatalogEntry::for_manifest(bytes.as_bytes(), &format!("{name}/manifest.json"), quality)
+                .map_err(refused)?;
+        voices.push(entry);
+    }
+    let c = Catalog {
+        format_version: CATALOG_FORMAT_VERSION,
+        voices,
+    };
+    c.validate().map_err(refused)?;
+    print!("{}", c.to_json());
     Ok(())
 }
 
