@@ -3,7 +3,9 @@
 //   OUT/index.html          -> redirects to www/
 //   OUT/www/                 the demo page, the library and the service worker
 //   OUT/pkg/                 the wasm-bindgen package (run `npm run build:wasm` first)
-//   OUT/models/<voice_id>/   the converted voice (default voices/en_US-joe-medium)
+//   OUT/models/<voice_id>/   the converted voice (default voices/en_US-joe-medium), then any other
+//                            converted voices found beside it (voices/*/manifest.json)
+//   OUT/models/catalog.json  the voice catalog listing them, the default voice first (models/README.md)
 // The layout mirrors the npm package (www/ beside pkg/), so the library's relative URLs
 // (`../pkg/sotto.js` from the worker) are the same in both.
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function buildDist(out, voiceDir = join(repo, 'voices/en_US-joe-medium'), pkgDir = join(repo, 'pkg')) {
+export async function buildDist(out, voiceDir = join(repo, 'voices/en_US-joe-medium'), pkgDir = join(repo, 'pkg'),
+  { extraVoices = [] } = {}) {
   out = resolve(out);
   for (const need of ['sotto.js', 'sotto_bg.wasm']) {
     if (!existsSync(join(pkgDir, need))) throw new Error(`${join(pkgDir, need)} is missing: run npm run build:wasm`);
@@ -32,10 +35,12 @@ export async function buildDist(out, voiceDir = join(repo, 'voices/en_US-joe-med
   for (const f of ['sotto.js', 'sotto_bg.wasm', 'sotto.d.ts']) {
     if (existsSync(join(pkgDir, f))) await cp(join(pkgDir, f), join(out, 'pkg', f));
   }
-  const models = join(out, 'models', manifest.voice_id);
-  await mkdir(models, { recursive: true });
-  await cp(join(voiceDir, 'manifest.json'), join(models, 'manifest.json'));
-  for (const s of manifest.shards) await cp(join(voiceDir, s.file), join(models, s.file));
+  const entries = [];
+  for (const dir of [voiceDir, ...extraVoices]) {
+    const entry = await copyVoice(dir, join(out, 'models'));
+    if (entry && !entries.some((e) => e.id === entry.id)) entries.push(entry);
+  }
+  await writeFile(join(out, 'models', 'catalog.json'), `${JSON.stringify({ format_version: 1, voices: entries }, null, 2)}\n`);
 
   // Stamp the service worker's cache name with a hash of everything it precaches, so a
   // changed build replaces the old cache instead of serving stale files.
@@ -55,7 +60,42 @@ export async function buildDist(out, voiceDir = join(repo, 'voices/en_US-joe-med
   return out;
 }
 
+/**
+ * Copies a converted voice to MODELS/<voice_id>/ and returns its catalog entry (the same entry
+ * `sotto catalog` writes; the engine validates the catalog when a page reads it). A voice whose
+ * id names no quality preset is copied but not listed.
+ */
+async function copyVoice(dir, models) {
+  const bytes = await readFile(join(dir, 'manifest.json'));
+  const m = JSON.parse(bytes.toString('utf8'));
+  await mkdir(join(models, m.voice_id), { recursive: true });
+  await cp(join(dir, 'manifest.json'), join(models, m.voice_id, 'manifest.json'));
+  for (const s of m.shards) await cp(join(dir, s.file), join(models, m.voice_id, s.file));
+  const quality = /-(x_low|low|medium|high)$/.exec(m.voice_id)?.[1];
+  if (!quality) return null;
+  const names = [];
+  for (const [name, i] of Object.entries(m.speaker_id_map ?? {})) names[i] = name;
+  const named = m.num_speakers > 1 && names.length === m.num_speakers && !names.includes(undefined);
+  return {
+    id: m.voice_id, language: m.language, quality, num_speakers: m.num_speakers, speakers: named ? names : [],
+    download_bytes: m.shards.reduce((n, s) => n + s.size, 0), manifest: `${m.voice_id}/manifest.json`,
+    manifest_digest: `sha256-${createHash('sha256').update(bytes).digest('base64')}`,
+  };
+}
+
+/** Other converted voices beside `voiceDir` (sibling directories holding a manifest.json). */
+async function siblingVoices(voiceDir) {
+  const parent = dirname(voiceDir);
+  const dirs = (await readdir(parent, { withFileTypes: true }))
+    .filter((d) => !d.name.startsWith('.') && join(parent, d.name) !== voiceDir)
+    .map((d) => join(parent, d.name))
+    .filter((d) => existsSync(join(d, 'manifest.json')));
+  return dirs.sort();
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [out = 'dist', voice] = process.argv.slice(2);
-  console.log(`built ${await buildDist(out, voice && resolve(voice))}`);
+  const voiceDir = resolve(voice ?? join(repo, 'voices/en_US-joe-medium'));
+  const extraVoices = await siblingVoices(voiceDir);
+  console.log(`built ${await buildDist(out, voiceDir, undefined, { extraVoices })}`);
 }

@@ -3,9 +3,12 @@
 import { Sotto } from './sotto.js';
 
 const MANIFEST = new URL('../models/en_US-joe-medium/manifest.json', import.meta.url);
+/** The voices this site hosts (models/catalog.json, written by tools/build-dist.mjs). */
+const CATALOG = new URL('../models/catalog.json', import.meta.url);
 const $ = (id) => document.getElementById(id);
 const ui = {
-  voice: $('voice'), backend: $('backend'), backendChoice: $('backend-choice'),
+  voice: $('voice'), backend: $('backend'), backendChoice: $('backend-choice'), voiceChoice: $('voice-choice'),
+  speakers: $('speakers'), speakerA: $('speaker-a'), speakerB: $('speaker-b'), blend: $('blend'), blendValue: $('blend-value'),
   progress: $('progress'), progressLabel: $('progress-label'), text: $('text'), phonemes: $('phonemes'),
   speed: $('speed'), speedValue: $('speed-value'), speak: $('speak'), stop: $('stop'),
   download: $('download'), status: $('status'), error: $('error'),
@@ -14,14 +17,17 @@ const ui = {
 
 let tts = null;
 let playback = null;
+/** Catalog entries by id (the engine validated them); the default voice alone if there is none. */
+let voices = new Map();
 
 function setState(state) {
   document.body.dataset.state = state;
   const idle = state === 'ready' || state === 'error';
-  ui.speak.disabled = !tts || !idle;
-  ui.download.disabled = !tts || !idle;
+  ui.speak.disabled = !tts?.voiceId || !idle;
+  ui.download.disabled = !tts?.voiceId || !idle;
   ui.stop.disabled = state !== 'speaking';
   ui.backendChoice.disabled = state === 'loading' || state === 'speaking';
+  ui.voiceChoice.disabled = ui.backendChoice.disabled || voices.size < 2;
 }
 
 function showError(err) {
@@ -47,9 +53,11 @@ async function loadVoice(backend) {
   };
   try {
     const t0 = performance.now();
-    if (tts) await tts.loadVoice({ manifest: MANIFEST, backend, onProgress });
-    else tts = await Sotto.load({ manifest: MANIFEST, backend, onProgress });
-    ui.voice.textContent = `Voice: ${tts.voiceId} (${tts.sampleRate} Hz)`;
+    const entry = voices.get(ui.voiceChoice.value) ?? { manifest: MANIFEST };
+    tts ??= new Sotto();
+    await tts.loadVoice({ ...entry, backend, onProgress }); // a catalog entry pins its manifest digest
+    ui.voice.textContent = `${tts.voiceId} (${tts.sampleRate} Hz)`;
+    showSpeakers();
     ui.backend.textContent = tts.backend === 'webgpu' ? 'WebGPU' : 'CPU';
     ui.backend.dataset.backend = tts.backend;
     document.body.dataset.backend = tts.backend;
@@ -57,13 +65,60 @@ async function loadVoice(backend) {
     setState('ready');
   } catch (err) {
     showError(err);
-    ui.status.textContent = tts ? 'Could not switch; the previous voice is still loaded.' : 'The voice could not be loaded.';
+    ui.status.textContent = tts?.voiceId ? 'Could not switch; the previous voice is still loaded.' : 'The voice could not be loaded.';
     setState('error');
   }
 }
 
+/** Fills the voice picker from the catalog (the default voice first); on failure only it is offered. */
+async function listVoices() {
+  tts ??= new Sotto();
+  try {
+    voices = new Map((await tts.voices(CATALOG)).map((v) => [v.id, v]));
+  } catch (err) {
+    showError(err);
+    voices = new Map();
+  }
+  const label = (v) => `${v.id} · ${v.quality}${v.numSpeakers > 1 ? ` · ${v.numSpeakers} speakers` : ''} · ${mb(v.downloadBytes)} MB`;
+  ui.voiceChoice.replaceChildren(...[...voices.values()].map((v) =>
+    Object.assign(document.createElement('option'), { value: v.id, textContent: label(v) })));
+}
+
+/** The speaker pickers, for a multi-speaker voice: names when the voice has them, else indices. */
+function showSpeakers() {
+  const n = tts.numSpeakers;
+  ui.speakers.hidden = n < 2;
+  const names = tts.speakers.length ? tts.speakers : Array.from({ length: n }, (_, i) => String(i));
+  const option = (value, text) => Object.assign(document.createElement('option'), { value, textContent: text });
+  ui.speakerA.replaceChildren(...names.map((name) => option(name, name)));
+  ui.speakerB.replaceChildren(option('', '(none)'), ...names.map((name) => option(name, name)));
+  ui.blend.value = '1';
+  updateBlend();
+}
+
+function updateBlend() {
+  ui.blend.disabled = !ui.speakerB.value;
+  const w = ui.speakerB.value ? Number(ui.blend.value) : 1;
+  ui.blendValue.textContent = `${Math.round(w * 100)} / ${Math.round((1 - w) * 100)}`;
+}
+
+/**
+ * `speaker` for the engine: one speaker, or {a: w, b: 1 - w} to blend two. Names go as they
+ * are (`name:` first when a name is all digits, which would read as an index); a voice without
+ * names uses indices.
+ */
+function speaker() {
+  if (tts.numSpeakers < 2) return undefined;
+  const ref = (v) => (tts.speakers.length && /^[0-9]+$/.test(v) ? `name:${v}` : v);
+  const [a, b, w] = [ui.speakerA.value, ui.speakerB.value, Number(ui.blend.value)];
+  if (!b || b === a || w >= 1) return ref(a);
+  if (w <= 0) return ref(b);
+  return { [ref(a)]: w, [ref(b)]: 1 - w };
+}
+
 function options() {
-  return { lengthScale: 1 / Number(ui.speed.value), phonemes: ui.phonemes.checked };
+  const s = speaker();
+  return { lengthScale: 1 / Number(ui.speed.value), phonemes: ui.phonemes.checked, ...(s === undefined ? {} : { speaker: s }) };
 }
 
 /**
@@ -207,6 +262,9 @@ ui.stop.addEventListener('click', () => { playback?.stop(); ui.status.textConten
 ui.download.addEventListener('click', download);
 ui.showSpoken.addEventListener('change', showSpoken);
 ui.backendChoice.addEventListener('change', () => loadVoice(ui.backendChoice.value));
+ui.voiceChoice.addEventListener('change', () => loadVoice(ui.backendChoice.value));
+ui.speakerB.addEventListener('change', updateBlend);
+ui.blend.addEventListener('input', updateBlend);
 
 // ?backend=cpu|webgpu|auto picks the engine at start (the tests use it).
 const wanted = new URLSearchParams(location.search).get('backend');
@@ -216,4 +274,4 @@ if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('./sw.js').catch(() => { /* the demo still works online */ });
 }
 setState('loading');
-loadVoice(ui.backendChoice.value);
+listVoices().then(() => loadVoice(ui.backendChoice.value));

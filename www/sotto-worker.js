@@ -8,10 +8,14 @@
 //               {type:'synth', id, incremental: true, options}, then {type:'push', id, piece}
 //               ... and {type:'close', id}: text arriving in pieces (e.g. from a language model)
 //               {type:'stats', id}   {type:'cancel', id}
+//               {type:'catalog', id, catalogUrl, wasmUrl, cache, allowedOrigins}: lists a voice catalog
 //               {type:'__test_trap', id, async}  (TEST-ONLY: traps the wasm instance; see src/web.rs)
 //               (lexicon: null | {text} in the `--lexicon` format | {pairs: JSON [[word, phonemes]]};
 //                options: the caller's synthesis options as JSON, validated by the engine)
-// Messages out: {type:'progress'|'loaded'|'chunk'|'taken'|'done'|'lexicon'|'stats'|'error', id, ...}
+// Messages out: {type:'progress'|'loaded'|'chunk'|'taken'|'done'|'lexicon'|'stats'|'catalog'|'error', id, ...}
+//               loaded: {info: {backend, sampleRate, voiceId, numSpeakers, speakers, inference}}
+//               catalog: {voices: [{id, language, quality, numSpeakers, speakers, downloadBytes,
+//                         manifest (absolute URL), manifestDigest}]}, validated by the engine
 //               taken: {chars}: pushed pieces now in the engine (flow control for 'push')
 //               chunk: {index, sentenceIndex, start, audio (transferred), sampleRate, words, spoken?}
 //               error: {name, message}: the engine's typed error ("TextError", "OptionsError", ...)
@@ -20,12 +24,13 @@
 //               replaces it (sotto.js starts a new worker and reloads the voice).
 // User text never leaves this worker except as the chunk text sent back to its caller,
 // and is never logged.
-import init, { Lexicon, VoiceLoader } from '../pkg/sotto.js';
+import init, { Catalog, Lexicon, VoiceLoader } from '../pkg/sotto.js';
 
 const CACHE_NAME = 'sotto-v1';
 const SHARD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.safetensors$/;
 const PROGRESS_INTERVAL_MS = 100;
 const MAX_SIGNATURE_BYTES = 256; // limits::MAX_SIGNATURE_FILE_BYTES
+const MAX_CATALOG_BYTES = 1 << 20; // limits::MAX_CATALOG_BYTES
 
 let wasmReady = null; // Promise of init() (the instance's exports), started by the first load
 let wasmExports = null; // the instance's exports once initialized (`memory` for stats)
@@ -43,7 +48,7 @@ self.onmessage = ({ data: msg }) => {
   }
   if (msg.type === 'push' || msg.type === 'close') return onInput(msg);
   if (msg.type === 'synth' && msg.incremental) openInput(msg.id);
-  const jobs = { load, synth, lexicon: setLexicon, stats, __test_trap: testTrap };
+  const jobs = { load, synth, lexicon: setLexicon, stats, catalog, __test_trap: testTrap };
   const run = Object.hasOwn(jobs, msg.type) ? jobs[msg.type] : null;
   if (!run) return;
   const job = () => {
@@ -112,18 +117,8 @@ async function load({
   id, manifestUrl, backend, wasmUrl, cache: useCache, lexicon: lexiconEntries, publicKey = null, manifestDigest = null,
   allowedOrigins = [], cacheFirst = false,
 }) {
-  const url = new URL(manifestUrl, self.location.href);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('the manifest URL must be http(s)');
-  // Same origin as the page (this worker's origin) unless the caller listed the manifest's origin.
-  if (url.origin !== self.location.origin && !allowedOrigins.includes(url.origin)) {
-    throw new Error('the manifest is on another origin: list that origin in allowedOrigins to load from it');
-  }
-  wasmReady ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined).then((exports) => {
-    wasmExports = exports;
-  }, (err) => {
-    wasmReady = null; // let a later load try again
-    throw new Error(`could not load the Sotto WebAssembly engine (${err?.message ?? err})`);
-  });
+  const url = allowedUrl(manifestUrl, allowedOrigins, 'manifest');
+  startWasm(wasmUrl);
   const cache = useCache && self.caches ? await self.caches.open(CACHE_NAME).catch(() => null) : null;
   const [manifestBytes, signature] = await Promise.all([
     fetchManifest(url, cache, cacheFirst), publicKey ? fetchSignature(url, cache) : null, wasmReady]);
@@ -168,7 +163,7 @@ async function load({
     self.postMessage({
       type: 'loaded', id,
       info: { backend: engine.backend(), sampleRate: engine.sample_rate(), voiceId: engine.voice_id(),
-        numSpeakers: manifest.num_speakers ?? 1, inference: manifest.inference },
+        numSpeakers: manifest.num_speakers ?? 1, speakers: speakerNames(manifest), inference: manifest.inference },
     });
   } catch (err) {
     if (!newEngine) {
@@ -179,6 +174,88 @@ async function load({
   } finally {
     cancelled.delete(id);
   }
+}
+
+/** An http(s) URL on this worker's (the page's) origin or one the caller listed in allowedOrigins. */
+function allowedUrl(raw, allowedOrigins, what) {
+  const url = new URL(raw, self.location.href);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`the ${what} URL must be http(s)`);
+  if (url.origin !== self.location.origin && !allowedOrigins.includes(url.origin)) {
+    throw new Error(`the ${what} is on another origin: list that origin in allowedOrigins to load from it`);
+  }
+  return url;
+}
+
+/** Starts instantiating the engine once per worker (a failed start is retried by the next call). */
+function startWasm(wasmUrl) {
+  wasmReady ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined).then((exports) => {
+    wasmExports = exports;
+  }, (err) => {
+    wasmReady = null; // let a later load try again
+    throw new Error(`could not load the Sotto WebAssembly engine (${err?.message ?? err})`);
+  });
+  return wasmReady;
+}
+
+/** Speaker names in id order from a validated manifest (empty when it names none or not all). */
+function speakerNames(manifest) {
+  const names = [];
+  for (const [name, i] of Object.entries(manifest.speaker_id_map ?? {})) names[i] = name;
+  const n = manifest.num_speakers ?? 1;
+  return n > 1 && names.length === n && !names.includes(undefined) ? names : [];
+}
+
+// ---------------------------------------------------------------------------- catalog
+
+/**
+ * Fetches a voice catalog (same origin rules as manifests; at most limits::MAX_CATALOG_BYTES
+ * read), has the engine validate it, and lists its voices with manifest URLs resolved against
+ * the catalog's URL. Network first; the last catalog that validated is used only offline.
+ */
+async function catalog({ id, catalogUrl, wasmUrl, cache: useCache, allowedOrigins = [] }) {
+  const url = allowedUrl(catalogUrl, allowedOrigins, 'catalog');
+  const cache = useCache && self.caches ? await self.caches.open(CACHE_NAME).catch(() => null) : null;
+  const [bytes] = await Promise.all([fetchCatalog(url, cache), startWasm(wasmUrl)]);
+  const checked = JSON.parse(Catalog.parse(bytes)); // throws a CatalogError on anything invalid
+  const voices = checked.voices.map((v) => ({
+    id: v.id, language: v.language, quality: v.quality, numSpeakers: v.num_speakers, speakers: v.speakers,
+    downloadBytes: v.download_bytes, manifest: new URL(v.manifest, url).href, manifestDigest: v.manifest_digest,
+  }));
+  // Only bytes that validated are kept for offline use (never a manifest: no voice_id, so not pruned as one).
+  await cache?.put(url.href, new Response(bytes, { headers: { 'Content-Type': 'application/json' } })).catch(() => {});
+  self.postMessage({ type: 'catalog', id, voices });
+}
+
+async function fetchCatalog(url, cache) {
+  let res;
+  try {
+    res = await fetch(url, { credentials: 'same-origin' });
+  } catch {
+    const hit = cache && (await cache.match(url.href));
+    if (hit) return new Uint8Array(await hit.arrayBuffer());
+    throw new Error('could not fetch the voice catalog (network error)');
+  }
+  if (new URL(res.url || url).origin !== url.origin) throw new Error('the catalog redirected to another origin');
+  if (!res.ok) throw new Error(`could not fetch the voice catalog (HTTP ${res.status})`);
+  // Read at most one byte past Rust's bound, which it refuses as too large.
+  const chunks = [];
+  let loaded = 0;
+  const reader = res.body.getReader();
+  while (loaded <= MAX_CATALOG_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+  }
+  if (loaded > MAX_CATALOG_BYTES) await reader.cancel();
+  const bytes = new Uint8Array(Math.min(loaded, MAX_CATALOG_BYTES + 1));
+  let at = 0;
+  for (const c of chunks) {
+    const take = Math.min(c.length, bytes.length - at);
+    bytes.set(c.subarray(0, take), at);
+    at += take;
+  }
+  return bytes;
 }
 
 /**

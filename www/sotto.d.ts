@@ -182,9 +182,51 @@ export interface EngineStats {
  */
 export type EngineCrashedError = Error & { name: 'EngineCrashed' };
 
+/**
+ * One voice of a catalog (models/README.md), after the engine validated the catalog. It is
+ * load options as it stands: `tts.loadVoice({ ...entry, onProgress })` loads `manifest` pinned
+ * to `manifestDigest`.
+ */
+export interface CatalogVoice {
+  readonly id: string;
+  /** Piper language code, e.g. 'en_US' (text input needs an English voice; others take phonemes). */
+  readonly language: string;
+  readonly quality: 'x_low' | 'low' | 'medium' | 'high';
+  readonly numSpeakers: number;
+  /** Speaker names in id order; [] when the voice names none. */
+  readonly speakers: ReadonlyArray<string>;
+  /** Bytes to download (the sum of the shard sizes; nothing when cached). */
+  readonly downloadBytes: number;
+  /** Absolute URL of the manifest (resolved against the catalog's URL). */
+  readonly manifest: string;
+  /** `sha256-<base64>` of the manifest: the load's pin. */
+  readonly manifestDigest: string;
+}
+
+export interface CatalogOptions {
+  /** Other origins the catalog may come from (as for manifests); default none. */
+  allowedOrigins?: ReadonlyArray<string | URL>;
+  /** Keep the last valid catalog in "sotto-v1" for offline use (default true). */
+  cache?: boolean;
+  wasmUrl?: string | URL;
+  /** Only for the static Sotto.voices. */
+  workerUrl?: string | URL;
+  signal?: AbortSignal;
+}
+
+/** A refused catalog (too large, malformed, an invalid field; the message names the field). */
+export type CatalogError = Error & { name: 'CatalogError' };
+
 export class Sotto {
   /** Creates the worker and loads a voice. Rejects with an Error naming the shard on a failed check. */
   static load(options: LoadOptions): Promise<Sotto>;
+  /**
+   * Lists a voice catalog (same origin unless listed in allowedOrigins), validated by the
+   * engine in a short-lived worker. Rejects with a CatalogError on an invalid catalog.
+   */
+  static voices(catalogUrl: string | URL, options?: CatalogOptions): Promise<CatalogVoice[]>;
+  /** Like Sotto.voices, in this instance's worker. */
+  voices(catalogUrl: string | URL, options?: Omit<CatalogOptions, 'workerUrl'>): Promise<CatalogVoice[]>;
   /** Starts the worker (default: the bundled sotto-worker.js); call loadVoice next. */
   constructor(workerUrl?: string | URL);
   /** The backend in use; null until a voice has loaded. */
@@ -193,8 +235,15 @@ export class Sotto {
   readonly sampleRate: number;
   /** The loaded voice's id; null until a voice has loaded. */
   readonly voiceId: string | null;
+  /** Speakers of the loaded voice (1 for single-speaker voices). */
   readonly numSpeakers: number;
-  /** Loads or replaces the voice; on failure the previous voice stays usable. */
+  /** Speaker names of the loaded voice in id order (its speaker_id_map); [] when it names none. */
+  readonly speakers: ReadonlyArray<string>;
+  /**
+   * Loads or replaces the voice in the same worker; on failure the previous voice stays usable.
+   * A CatalogVoice is accepted as is (its manifestDigest pins the manifest); shards are shared
+   * in the "sotto-v1" cache, so a voice switched back to loads from it.
+   */
   loadVoice(options: Omit<LoadOptions, 'workerUrl'>): Promise<Sotto>;
   /**
    * Replaces the pronunciation lexicon (null: the built-in one); resolves to the number of

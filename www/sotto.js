@@ -6,6 +6,8 @@
 //   for await (const chunk of tts.stream(text)) { ... }     // or stream(asyncIterableOfPieces)
 //   const playback = tts.speak(text, { onWord }); await playback.done;
 //   tts.dispose();
+//   const voices = await Sotto.voices('/models/catalog.json');   // validated by the engine
+//   await tts.loadVoice(voices[1]);      // switches voice in the same worker, pinned to its digest
 
 function abortError() {
   return new DOMException('Sotto synthesis was aborted', 'AbortError');
@@ -172,6 +174,7 @@ export class Sotto {
   /** Output sample rate in Hz. */ sampleRate = 0;
   /** Id of the loaded voice. */ voiceId = null;
   /** Number of speakers in the loaded voice. */ numSpeakers = 1;
+  /** Speaker names of the loaded voice in id order ([] when it names none). */ speakers = [];
 
   constructor(workerUrl) {
     this.#workerUrl = workerUrl;
@@ -238,7 +241,50 @@ export class Sotto {
   }
 
   /**
+   * Lists the voices of a catalog (catalog.json, see models/README.md) without loading any:
+   * a short-lived worker fetches it (same origin unless listed in allowedOrigins) and the
+   * engine validates it. Each entry can be passed to `Sotto.load` or `loadVoice` as is.
+   * @returns {Promise<import('./sotto.d.ts').CatalogVoice[]>}
+   */
+  static async voices(catalogUrl, options = {}) {
+    const tts = new Sotto(options.workerUrl);
+    try {
+      return await tts.voices(catalogUrl, options);
+    } finally {
+      tts.dispose();
+    }
+  }
+
+  /** Like `Sotto.voices`, in this instance's worker (no second engine is started). */
+  voices(catalogUrl, { wasmUrl, cache = true, allowedOrigins, signal } = {}) {
+    if (!catalogUrl) return Promise.reject(new TypeError('Sotto: the catalog URL is required'));
+    let origins;
+    try {
+      origins = originList(allowedOrigins);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const message = {
+      type: 'catalog', catalogUrl: new URL(catalogUrl, globalThis.location?.href).href, cache: Boolean(cache),
+      wasmUrl: wasmUrl && new URL(wasmUrl, globalThis.location?.href).href, allowedOrigins: origins,
+    };
+    return new Promise((resolve, reject) => {
+      this.#start(message, {
+        onMessage: (msg, finish) => {
+          if (msg.type !== 'catalog') return;
+          finish();
+          resolve(msg.voices.map((v) => Object.freeze({ ...v, speakers: Object.freeze([...v.speakers]) })));
+        },
+        fail: reject,
+        signal,
+      });
+    });
+  }
+
+  /**
    * Loads (or replaces) the voice in this instance. On failure the previous voice stays loaded.
+   * A catalog entry (from `voices()`) is load options: its `manifest` and its `manifestDigest`
+   * pin are used (`loadVoice({ ...entry, onProgress })`); its other fields are ignored.
    */
   loadVoice({ manifest, backend = 'auto', onProgress, wasmUrl, cache = true, signal, lexicon, allowedOrigins,
     publicKey = null, manifestDigest = null } = {}) {
@@ -274,6 +320,7 @@ export class Sotto {
               Object.assign(this, {
                 backend: msg.info.backend, sampleRate: msg.info.sampleRate,
                 voiceId: msg.info.voiceId, numSpeakers: msg.info.numSpeakers,
+                speakers: Object.freeze([...(msg.info.speakers ?? [])]),
               });
               this.#voice = voice;
               if (lex) this.#lexicon = lex;
