@@ -70,9 +70,12 @@ pub enum EntryError {
     /// The voice's manifest was refused.
     #[error(transparent)]
     Manifest(#[from] crate::manifest::ManifestError),
-    /// The entry would not be a valid catalog entry (e.g. no quality in the voice id).
+    /// The entry would not be a valid catalog entry.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    /// The voice id ends in no quality preset and none was given.
+    #[error("the voice id names no quality preset (x_low, low, medium, high): give one")]
+    NoQuality,
 }
 
 /// Piper's quality presets.
@@ -188,7 +191,7 @@ impl CatalogEntry {
         let bad = |field| CatalogError::InvalidField { index: 0, field };
         let quality = quality
             .or_else(|| Quality::from_voice_id(&m.voice_id))
-            .ok_or(bad("quality"))?;
+            .ok_or(EntryError::NoQuality)?;
         let mut named: Vec<(usize, &String)> =
             m.speaker_id_map.iter().map(|(n, &i)| (i, n)).collect();
         named.sort();
@@ -406,6 +409,42 @@ mod tests {
                 field: "num_speakers"
             })
         );
+    }
+
+    #[test]
+    fn entry_for_a_manifest_pins_its_bytes() {
+        let bytes = include_bytes!("../models/en_US-joe-medium/manifest.json");
+        let e = CatalogEntry::for_manifest(bytes, "en_US-joe-medium/manifest.json", None).unwrap();
+        let m = Manifest::parse(bytes).unwrap();
+        assert_eq!(e.id, "en_US-joe-medium");
+        assert_eq!(e.quality, Quality::Medium);
+        assert_eq!((e.num_speakers, e.speakers.len()), (1, 0));
+        assert_eq!(
+            e.download_bytes,
+            m.shards.iter().map(|s| s.size).sum::<u64>()
+        );
+        assert_eq!(e.manifest_digest, Sha256Digest::of(bytes).to_sri());
+        let mut renamed = m.clone();
+        renamed.voice_id = "joe".into();
+        let renamed = renamed.to_json();
+        assert_eq!(
+            CatalogEntry::for_manifest(renamed.as_bytes(), "joe/manifest.json", None),
+            Err(EntryError::NoQuality)
+        );
+        let low =
+            CatalogEntry::for_manifest(renamed.as_bytes(), "joe/manifest.json", Some(Quality::Low));
+        assert_eq!(low.unwrap().quality, Quality::Low);
+        assert!(matches!(
+            CatalogEntry::for_manifest(bytes, "../manifest.json", None),
+            Err(EntryError::Catalog(CatalogError::InvalidField {
+                field: "manifest",
+                ..
+            }))
+        ));
+        assert!(matches!(
+            CatalogEntry::for_manifest(b"{}", "a/manifest.json", None),
+            Err(EntryError::Manifest(_))
+        ));
     }
 
     #[test]

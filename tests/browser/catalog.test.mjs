@@ -80,20 +80,23 @@ test('Sotto.voices lists the catalog, validated by the engine', async () => {
 });
 
 test('invalid catalogs are refused before the page sees them', async () => {
-  const errors = await page.evaluate(async () => {
+  const otherOrigin = `${server.url.replace('127.0.0.1', 'localhost')}/models/catalog.json`;
+  const errors = await page.evaluate(async (otherOrigin) => {
     const { Sotto } = await import('/www/sotto.js');
     const out = {};
     for (const name of ['bad-digest', 'elsewhere', 'unknown-field', 'huge', 'missing']) {
       out[name] = await Sotto.voices(`/models/${name}.json`).then(() => 'listed', (e) => `${e.name}: ${e.message}`);
     }
+    out.otherOrigin = await Sotto.voices(otherOrigin).then(() => 'listed', (e) => `${e.name}: ${e.message}`);
     return out;
-  });
+  }, otherOrigin);
   console.log(errors);
   assert.match(errors['bad-digest'], /^CatalogError: .*voice 1: field manifest_digest is invalid/);
   assert.match(errors.elsewhere, /^CatalogError: .*voice 1: field manifest is invalid/);
   assert.match(errors['unknown-field'], /^CatalogError: .*not valid JSON of the expected form/);
   assert.match(errors.huge, /^CatalogError: .*too large/);
   assert.match(errors.missing, /HTTP 404/);
+  assert.match(errors.otherOrigin, /another origin: list that origin in allowedOrigins/);
 });
 
 test('loadVoice switches voices in one worker, speaks by speaker name and blend, refuses a wrong pin, and switches back from the cache', async () => {
