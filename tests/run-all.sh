@@ -36,6 +36,13 @@ sotto="$target/release/sotto"
 models/fetch-voice.sh en_US-joe-medium "$sotto"
 voice=voices/en_US-joe-medium
 src=voices/.src/en_US-joe-medium
+# The shipped voice is stored as f16 (models/en_US-joe-medium/source.env). Parity with
+# onnxruntime's f32 graph (40 dB SNR, equal frame counts) is checked on an f32 conversion of the
+# same ONNX: it proves the model code. f16 weights are not that graph (at noise 0 one phoneme in
+# 3 of the 10 parity sentences lasts one frame more or less), so the f16 voice is judged by ASR
+# and mel-cepstral distortion instead: BENCHMARKS.md "Half-size voice (issue 10)".
+voice32=voices/.f32/en_US-joe-medium
+"$sotto" convert "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json" --dtype f32 --out "$voice32" >/dev/null
 
 # Includes the fuzz targets (tests/fuzz/, proptest; SOTTO_FUZZ_CASES scales the case counts).
 cargo test --release --locked
@@ -47,10 +54,10 @@ SOTTO_VOICE_DIR="$voice" cargo test --release --locked --test windowed -- --igno
 cargo test --release --locked --test soak -- --ignored --nocapture
 
 # Parity with onnxruntime (references computed live).
-$py tests/parity.py "$sotto" "$voice" "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json"
+$py tests/parity.py "$sotto" "$voice32" "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json"
 
 # Per-phoneme frame counts (word timings are read from them) equal the graph's, by onnxruntime.
-$py tests/durations.py "$sotto" "$voice" "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json"
+$py tests/durations.py "$sotto" "$voice32" "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json"
 
 # Every Piper quality preset (random-weight fixtures from tools/voices/): convert twice
 # (deterministic) and match onnxruntime at noise 0.

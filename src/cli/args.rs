@@ -89,6 +89,10 @@ pub struct ConvertArgs {
     /// Stored element type of the shards (f16 halves the download; computation stays f32).
     #[arg(long, value_enum, default_value_t = ShardDtype::F32)]
     pub dtype: ShardDtype,
+    /// Keep this part of the model in f32 whatever --dtype is (repeatable): enc_p (text
+    /// encoder), dp (duration predictor), flow, dec (vocoder).
+    #[arg(long, value_enum, value_name = "PART")]
+    pub keep_f32: Vec<ModelPart>,
     /// Sign manifest.json with this secret key file (from `sotto keygen`): writes the detached
     /// signature manifest.json.sig beside it.
     #[arg(long, value_name = "KEYFILE")]
@@ -102,6 +106,23 @@ pub enum ShardDtype {
     F32,
     /// IEEE binary16.
     F16,
+}
+
+/// A part of the model, named by its parameters' prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelPart {
+    /// The text encoder (`enc_p.*`).
+    #[value(name = "enc_p")]
+    EncP,
+    /// The duration predictor (`dp.*`), which decides every phoneme's frame count.
+    #[value(name = "dp")]
+    Dp,
+    /// The normalizing flow (`flow.*`).
+    #[value(name = "flow")]
+    Flow,
+    /// The HiFi-GAN vocoder (`dec.*`).
+    #[value(name = "dec")]
+    Dec,
 }
 
 /// `sotto speak`.
@@ -334,6 +355,15 @@ mod tests {
                 "--dtype",
                 "f64",
             ],
+            &[
+                "convert",
+                "a.onnx",
+                "a.onnx.json",
+                "--out",
+                "d",
+                "--keep-f32",
+                "emb_g",
+            ],
             &["bench", "--voice", "v", "--ids-file", "f", "--runs", "x"],
             &["normalize", "extra"],
             &["unknown"],
@@ -362,5 +392,28 @@ mod tests {
             panic!("not phonemize")
         };
         assert!(a.lts && a.lexicon.is_none());
+    }
+
+    #[test]
+    fn convert_reads_dtype_and_parts_kept_in_f32() {
+        let cli = parse(&[
+            "convert",
+            "a.onnx",
+            "a.onnx.json",
+            "--out",
+            "d",
+            "--dtype",
+            "f16",
+            "--keep-f32",
+            "dp",
+            "--keep-f32",
+            "dec",
+        ])
+        .unwrap();
+        let Command::Convert(a) = cli.command else {
+            panic!("not convert")
+        };
+        assert_eq!(a.dtype, ShardDtype::F16);
+        assert_eq!(a.keep_f32, vec![ModelPart::Dp, ModelPart::Dec]);
     }
 }

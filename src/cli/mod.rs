@@ -6,7 +6,8 @@ pub mod bench;
 pub mod lines;
 pub mod speak;
 
-use args::{CatalogArgs, CatalogQuality, ConvertArgs, KeygenArgs, ShardDtype};
+use args::{CatalogArgs, CatalogQuality, ConvertArgs, KeygenArgs, ModelPart, ShardDtype};
+use sotto::convert::{DtypePolicy, Part};
 use sotto::signing::{ManifestSigner, ManifestTrust, SIGNATURE_FILE};
 use sotto::weights::safetensors::Dtype;
 use sotto::{Voice, backend};
@@ -50,7 +51,20 @@ pub fn convert(a: ConvertArgs) -> Result<(), Failure> {
         ShardDtype::F32 => Dtype::F32,
         ShardDtype::F16 => Dtype::F16,
     };
-    let m = sotto::convert::convert_files(&a.onnx, &a.config, &a.out, dtype).map_err(refused)?;
+    let policy = DtypePolicy {
+        default: dtype,
+        keep_f32: a
+            .keep_f32
+            .iter()
+            .map(|p| match p {
+                ModelPart::EncP => Part::TextEncoder,
+                ModelPart::Dp => Part::DurationPredictor,
+                ModelPart::Flow => Part::Flow,
+                ModelPart::Dec => Part::Vocoder,
+            })
+            .collect(),
+    };
+    let m = sotto::convert::convert_files(&a.onnx, &a.config, &a.out, policy).map_err(refused)?;
     let sig_path = a.out.join(SIGNATURE_FILE);
     match signer {
         Some(signer) => {

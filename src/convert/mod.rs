@@ -316,10 +316,74 @@ fn infer_config(
     Ok(config)
 }
 
+/// A part of the model, by its parameter-name prefix, for a per-part storage type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    /// `enc_p.*`: the text encoder.
+    TextEncoder,
+    /// `dp.*`: the stochastic duration predictor (it decides every phoneme's frame count).
+    DurationPredictor,
+    /// `flow.*`: the normalizing flow.
+    Flow,
+    /// `dec.*`: the HiFi-GAN vocoder.
+    Vocoder,
+    /// Anything else (`emb_g.*`: the speaker embedding of multi-speaker voices).
+    Other,
+}
+
+impl Part {
+    /// The part a parameter belongs to.
+    pub fn of(name: &str) -> Part {
+        match name.split('.').next() {
+            Some("enc_p") => Part::TextEncoder,
+            Some("dp") => Part::DurationPredictor,
+            Some("flow") => Part::Flow,
+            Some("dec") => Part::Vocoder,
+            _ => Part::Other,
+        }
+    }
+}
+
+/// Which element type each tensor is stored as. Computation is f32 whatever is stored: f16
+/// tensors are widened to f32 when the voice loads (`src/weights`), so this trades download
+/// size against rounding the weights to 11 significant bits.
+///
+/// `DtypePolicy::from(Dtype::F16)` stores everything as f16 (the shipped reference voice: it
+/// halves the download and, measured in BENCHMARKS.md "Half-size voice (issue 10)", changes no
+/// phoneme's frame count on the WER sentences); `keep_f32` keeps chosen parts exact, e.g. the
+/// duration predictor, at about 1.1 MB more for a medium voice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DtypePolicy {
+    /// The type of every tensor not in a `keep_f32` part.
+    pub default: Dtype,
+    /// Parts stored as f32 whatever `default` is.
+    pub keep_f32: std::collections::BTreeSet<Part>,
+}
+
+impl From<Dtype> for DtypePolicy {
+    fn from(default: Dtype) -> Self {
+        DtypePolicy {
+            default,
+            keep_f32: Default::default(),
+        }
+    }
+}
+
+impl DtypePolicy {
+    /// The stored type of parameter `name`.
+    pub fn dtype_of(&self, name: &str) -> Dtype {
+        if self.keep_f32.contains(&Part::of(name)) {
+            Dtype::F32
+        } else {
+            self.default
+        }
+    }
+}
+
 /// Splits tensors (sorted by name) into shards of at most [`MAX_SHARD_BYTES`] per stage.
 fn shard(
     tensors: &BTreeMap<String, HostTensor>,
-    dtype: Dtype,
+    policy: &DtypePolicy,
 ) -> Result<Vec<(ShardEntry, Vec<u8>)>, ConvertError> {
     let mut out = Vec::new();
     for stage in [Stage::Acoustic, Stage::Vocoder] {
@@ -335,6 +399,7 @@ fn shard(
             .iter()
             .filter(|(n, _)| crate::stage_of(n) == Some(stage))
         {
+            let dtype = policy.dtype_of(name);
             let data: Vec<u8> = match dtype {
                 Dtype::F32 => t.data.iter().flat_map(|v| v.to_le_bytes()).collect(),
                 Dtype::F16 => t
@@ -372,7 +437,7 @@ fn shard(
                     .iter()
                     .map(|t| TensorEntry {
                         name: t.name.clone(),
-                        dtype,
+                        dtype: t.dtype,
                         shape: t.shape.clone(),
                     })
                     .collect(),
@@ -388,7 +453,7 @@ pub fn convert(
     onnx_bytes: &[u8],
     config_bytes: &[u8],
     voice_id: &str,
-    dtype: Dtype,
+    dtype: impl Into<DtypePolicy>,
 ) -> Result<Converted, ConvertError> {
     let piper: PiperConfig = serde_json::from_slice(config_bytes)
         .map_err(|e| ConvertError::Config(format!("line {}", e.line())))?;
@@ -427,9 +492,9 @@ pub fn convert(
 pub fn package(
     tensors: &BTreeMap<String, HostTensor>,
     draft: Manifest,
-    dtype: Dtype,
+    dtype: impl Into<DtypePolicy>,
 ) -> Result<Converted, ConvertError> {
-    let shards = shard(tensors, dtype)?;
+    let shards = shard(tensors, &dtype.into())?;
     let manifest = Manifest {
         shards: shards.iter().map(|(e, _)| e.clone()).collect(),
         ..draft
@@ -450,7 +515,7 @@ pub fn convert_files(
     onnx_path: &std::path::Path,
     config_path: &std::path::Path,
     out_dir: &std::path::Path,
-    dtype: Dtype,
+    dtype: impl Into<DtypePolicy>,
 ) -> Result<Manifest, ConvertError> {
     // Errors name the file, never its directory.
     let name = |p: &std::path::Path| {
@@ -506,6 +571,45 @@ mod tests {
             e.as_deref(),
             Some("initializer w??2J? could not be mapped to a model parameter")
         );
+    }
+
+    #[test]
+    fn the_policy_picks_each_tensors_dtype_and_keeps_parts_in_f32() {
+        let t = |n: usize| HostTensor {
+            shape: vec![n],
+            data: (0..n).map(|i| 1.0 + i as f32 / 3.0).collect(),
+        };
+        let tensors: BTreeMap<String, HostTensor> = [
+            ("dp.pre.bias", t(3)),
+            ("enc_p.proj.bias", t(5)),
+            ("dec.conv_post.bias", t(1)),
+        ]
+        .into_iter()
+        .map(|(n, x)| (n.to_string(), x))
+        .collect();
+        let policy = DtypePolicy {
+            default: Dtype::F16,
+            keep_f32: [Part::DurationPredictor].into_iter().collect(),
+        };
+        let shards = shard(&tensors, &policy).unwrap();
+        let stored: Vec<(String, Dtype)> = shards
+            .iter()
+            .flat_map(|(e, _)| e.tensors.iter().map(|t| (t.name.clone(), t.dtype)))
+            .collect();
+        assert_eq!(
+            stored,
+            vec![
+                ("dp.pre.bias".to_string(), Dtype::F32),
+                ("enc_p.proj.bias".to_string(), Dtype::F16),
+                ("dec.conv_post.bias".to_string(), Dtype::F16),
+            ]
+        );
+        // Data bytes: 3 × 4 (f32) + 5 × 2 (f16) in the acoustic shard, 1 × 2 in the vocoder's.
+        let parsed = safetensors::parse(&shards[0].1).unwrap();
+        let sizes: Vec<usize> = parsed.iter().map(|t| t.data.len()).collect();
+        assert_eq!(sizes, vec![12, 10]);
+        assert_eq!(Part::of("emb_g.weight"), Part::Other);
+        assert_eq!(DtypePolicy::from(Dtype::F32).dtype_of("dec.x"), Dtype::F32);
     }
 
     #[test]

@@ -111,7 +111,9 @@ test('after loading voice version B, version A\'s unused shards and manifest are
     assert.ok((await loadIn(page, GOOD)).ok);
     const a = await cacheState(page);
     assert.deepEqual(Object.keys(a.manifests), [GOOD]);
-    assert.equal(a.shards.length, 5);
+    const nShards = Object.keys(a.manifests[GOOD]).length;
+    assert.ok(nShards >= 2, 'a voice of at least one acoustic and one vocoder shard');
+    assert.equal(a.shards.length, nShards);
     const b = await loadIn(page, versionB, true);
     assert.ok(b.ok && b.n > 10_000, `version B: ${b.error}`);
     const after = await cacheState(page);
@@ -122,7 +124,7 @@ test('after loading voice version B, version A\'s unused shards and manifest are
     assert.deepEqual(after.shards, want, 'exactly the shards B references');
     const aVocoder = a.shards.find((k) => k.endsWith('/vocoder-00.safetensors'));
     assert.ok(!after.shards.includes(aVocoder), 'A\'s vocoder shard is gone');
-    assert.equal(after.shards.filter((k) => a.shards.includes(k)).length, 4, 'shared shards were kept (not downloaded again)');
+    assert.equal(after.shards.filter((k) => a.shards.includes(k)).length, nShards - 1, 'shared shards were kept (not downloaded again)');
   } finally {
     await browser.close();
   }
