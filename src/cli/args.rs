@@ -105,6 +105,18 @@ pub struct SpeakArgs {
     /// Refuse the voice unless its manifest.json has this digest (`sha256-<base64>`).
     #[arg(long, value_name = "SRI")]
     pub manifest_digest: Option<String>,
+    /// Threads vocoding windows in parallel (default: the available cores; 1: one thread).
+    /// The audio is the same for every count.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+}
+
+/// `--threads`: 1 to [`sotto::pool::MAX_THREADS`].
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=sotto::pool::MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!("expected 1 to {}", sotto::pool::MAX_THREADS)),
+    }
 }
 
 /// At most one source of input for `speak`.
@@ -180,6 +192,9 @@ pub struct BenchArgs {
     /// Frames in the first window (default: the library's `FIRST_WINDOW_FRAMES`).
     #[arg(long, value_name = "FRAMES")]
     pub first_window: Option<usize>,
+    /// With `--text-file`: threads vocoding windows in parallel (`sotto::pool`; default 1).
+    #[arg(long, value_name = "N", value_parser = parse_threads, requires = "text_file")]
+    pub threads: Option<usize>,
 }
 
 /// Where `speak` writes.
