@@ -292,6 +292,8 @@ mod tests {
             ][..],
             &["speak", "--voice", "v", "--out", "x.wav", "--ids", "1,x"],
             &["speak", "--voice", "v", "--out", "x.wav", "--seed", "-1"],
+            &["speak", "--voice", "v", "--out", "x.wav", "--threads", "0"],
+            &["speak", "--voice", "v", "--out", "x.wav", "--threads", "65"],
             &[
                 "speak",
                 "--voice",
