@@ -124,6 +124,12 @@ pub enum SynthesisError {
         /// Frames in the sentence.
         frames: usize,
     },
+    /// A latent window handed to a vocoder is malformed ([`crate::latent::LatentWindow::check`]).
+    #[error("invalid latent window: {reason}")]
+    InvalidLatent {
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// The compute backend failed (a device lost, a read-back refused).
     #[error("the compute backend failed while synthesizing")]
     Backend,

@@ -29,9 +29,12 @@ pub mod catalog;
 pub mod convert;
 pub mod error;
 pub mod ids;
+pub mod latent;
 pub mod limits;
 pub mod manifest;
 pub mod model;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod pool;
 pub mod rng;
 pub mod signing;
 pub mod speaker;

@@ -33,6 +33,7 @@
 //! longer than `max_chars` is refused ([`TextError::TooLong`]).
 
 use crate::ids;
+use crate::latent::{LatentChunk, LatentWindow};
 use crate::limits::{MAX_IDS, SpokenBudget};
 use crate::model::{Prepared, SynthesisOptions};
 use crate::text::{self, Lexicon, PhonemizedSentence, TextError, TextLimits};
@@ -361,6 +362,11 @@ impl<V: Deref<Target = Voice>> Stream<V> {
         Ok(())
     }
 
+    /// The voice this stream speaks with.
+    pub fn voice(&self) -> &Voice {
+        &self.voice
+    }
+
     /// True once every chunk has been returned (or an error ended the stream).
     pub fn is_finished(&self) -> bool {
         self.finished
@@ -375,10 +381,27 @@ impl<V: Deref<Target = Voice>> Stream<V> {
     /// incremental stream, when it needs more input (push or close, then call again). An
     /// error ends the stream.
     pub async fn next(&mut self) -> Result<Option<Chunk>> {
+        Ok(self.advance(false).await?.map(|(c, _)| c))
+    }
+
+    /// [`Stream::next`] in latent mode: the chunk's words, timings and sentence info with no
+    /// samples yet, and the latent window that makes them ([`crate::latent`]): the caller
+    /// vocodes it (on another thread or worker) and fills `chunk.samples`. Chunks come in the
+    /// same order, with the same words, as from [`Stream::next`].
+    pub async fn next_latent(&mut self) -> Result<Option<LatentChunk>> {
+        Ok(self.advance(true).await?.and_then(|(chunk, latent)| {
+            Some(LatentChunk {
+                chunk,
+                latent: latent?,
+            })
+        }))
+    }
+
+    async fn advance(&mut self, latent: bool) -> Result<Option<(Chunk, Option<LatentWindow>)>> {
         if self.finished {
             return Ok(None);
         }
-        match self.step().await {
+        match self.step(latent).await {
             Ok(Some(c)) => Ok(Some(c)),
             Ok(None) => {
                 self.finished = self.incremental.as_ref().is_none_or(|i| i.closed);
@@ -393,13 +416,13 @@ impl<V: Deref<Target = Voice>> Stream<V> {
         }
     }
 
-    async fn step(&mut self) -> Result<Option<Chunk>> {
+    async fn step(&mut self, latent: bool) -> Result<Option<(Chunk, Option<LatentWindow>)>> {
         loop {
             if let Some(cur) = self.current.as_mut() {
                 if let Some(frames) = cur.windows.get(cur.next).cloned() {
                     let last = cur.next + 1 == cur.windows.len();
                     cur.next += 1;
-                    return self.window(frames, last).await.map(Some);
+                    return self.window(frames, last, latent).await.map(Some);
                 }
                 let hop = self.voice.manifest().model.hop_length() as u64;
                 self.done += cur.prepared.frames as u64 * hop;
@@ -469,15 +492,30 @@ impl<V: Deref<Target = Voice>> Stream<V> {
         Ok(())
     }
 
-    /// Synthesizes one window of the current sentence.
-    async fn window(&mut self, frames: Range<usize>, last: bool) -> Result<Chunk> {
+    /// Synthesizes one window of the current sentence (in latent mode: only its latent frames,
+    /// the samples left empty).
+    async fn window(
+        &mut self,
+        frames: Range<usize>,
+        last: bool,
+        latent: bool,
+    ) -> Result<(Chunk, Option<LatentWindow>)> {
         let Some(cur) = self.current.as_mut() else {
             return Err(SynthesisError::EmptyInput.into());
         };
-        let samples = self
-            .voice
-            .synthesize_frames(&cur.prepared, frames.clone())
-            .await?;
+        let (samples, latent) = if latent {
+            let w = self
+                .voice
+                .latent_window(&cur.prepared, frames.clone())
+                .await?;
+            (Vec::new(), Some(w))
+        } else {
+            let samples = self
+                .voice
+                .synthesize_frames(&cur.prepared, frames.clone())
+                .await?;
+            (samples, None)
+        };
         let hop = self.voice.manifest().model.hop_length();
         let rate = self.voice.manifest().sample_rate;
         let offset = cur.offset;
@@ -498,14 +536,15 @@ impl<V: Deref<Target = Voice>> Stream<V> {
             self.last_source = Some(w.start.byte..w.end.byte);
             cur.next_word += 1;
         }
-        Ok(Chunk {
+        let chunk = Chunk {
             samples,
             sample_rate: rate,
             sentence_index: cur.index,
             start: at(frames.start),
             words,
             sentence: cur.info.take(),
-        })
+        };
+        Ok((chunk, latent))
     }
 
     /// Turns phonemized sentences of `text` (which starts at `base` of the input) into

@@ -312,6 +312,16 @@ impl Voice {
         })
     }
 
+    /// The acoustic stage (text encoder, durations, flow).
+    pub(crate) fn acoustic(&self) -> &AcousticModel {
+        &self.acoustic
+    }
+
+    /// The vocoder stage.
+    pub(crate) fn vocoder(&self) -> &Vocoder {
+        &self.vocoder
+    }
+
     /// The one place the vocoder runs: `[1, inter, t] -> [1, 1, t × hop]`.
     fn wave(&self, z: Tensor<3>, g: Option<&Tensor<3>>) -> Tensor<3> {
         self.vocoder.forward(z, g)

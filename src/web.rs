@@ -39,6 +39,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
+mod vocoder;
+pub use vocoder::{VocoderEngine, VocoderLoader};
+
 /// Installs the panic hook in debug builds (release builds keep panics terse).
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -326,6 +329,8 @@ struct Shared {
     /// Text pushed since the last `next()` started (handed over when the next one starts).
     pending: String,
     closed: bool,
+    /// Latent mode: chunks carry `latent` instead of samples (for the vocoder workers).
+    latent: bool,
 }
 
 /// A synthesis in progress (see the module docs for the chunk objects).
@@ -342,6 +347,7 @@ impl Stream {
                 inner: Some(inner),
                 pending: String::new(),
                 closed: false,
+                latent: false,
             })),
             incremental,
         }
@@ -382,6 +388,13 @@ impl Stream {
         Ok(())
     }
 
+    /// Switches the stream to latent mode: from the next `next()` on, each chunk has empty
+    /// `samples` and a `latent` window (`{ data, channels, frames, trimStart, samples,
+    /// speaker? }`) for a `VocoderEngine` to vocode; words, timings and order are unchanged.
+    pub fn latent_mode(&self) {
+        self.shared.borrow_mut().latent = true;
+    }
+
     /// Resolves to the next chunk, to `{ waiting: true }` when an incremental stream needs
     /// more input, or to `null` when the stream is finished. One at a time: a second call
     /// before the first resolves rejects with a `StreamError`.
@@ -389,7 +402,7 @@ impl Stream {
         let shared = self.shared.clone();
         let incremental = self.incremental;
         wasm_bindgen_futures::future_to_promise(async move {
-            let (mut inner, pending, closed) = {
+            let (mut inner, pending, closed, latent) = {
                 let mut s = shared.borrow_mut();
                 let Some(inner) = s.inner.take() else {
                     return Err(named(
@@ -397,7 +410,7 @@ impl Stream {
                         "next() was called before the previous call finished",
                     ));
                 };
-                (inner, std::mem::take(&mut s.pending), s.closed)
+                (inner, std::mem::take(&mut s.pending), s.closed, s.latent)
             };
             // Text pushed since the last call goes in first, then the close.
             let mut handed: crate::Result<()> = Ok(());
@@ -408,12 +421,22 @@ impl Stream {
                 handed = inner.close();
             }
             let got = match handed {
-                Ok(()) => inner.next().await,
+                Ok(()) if latent => inner
+                    .next_latent()
+                    .await
+                    .map(|c| c.map(|c| (c.chunk, Some(c.latent)))),
+                Ok(()) => inner.next().await.map(|c| c.map(|c| (c, None))),
                 Err(e) => Err(e),
             };
             shared.borrow_mut().inner = Some(inner);
             match got.map_err(error)? {
-                Some(chunk) => chunk_object(&chunk),
+                Some((chunk, latent)) => {
+                    let o = chunk_object(&chunk)?;
+                    if let Some(w) = latent {
+                        set(o.unchecked_ref(), "latent", &vocoder::latent_object(&w)?)?;
+                    }
+                    Ok(o)
+                }
                 None if incremental && !closed => {
                     let o = Object::new();
                     set(&o, "waiting", &JsValue::TRUE)?;

@@ -4,7 +4,10 @@
 //
 // Messages in:  {type:'load', id, manifestUrl, backend, wasmUrl, cache, lexicon, publicKey, manifestDigest,
 //                allowedOrigins, cacheFirst}
-//               {type:'synth', id, text, phonemes, options}   {type:'lexicon', id, lexicon}
+//               {type:'synth', id, text, phonemes, options, latent}   {type:'lexicon', id, lexicon}
+//               (latent: true: chunks carry the window's latent frames, `latent`, instead of
+//                audio, for the page's vocoder pool, sotto-pool.js; a load with `pool: true`
+//                also returns the verified manifest (and signature) bytes for the pool's workers)
 //               {type:'synth', id, incremental: true, options}, then {type:'push', id, piece}
 //               ... and {type:'close', id}: text arriving in pieces (e.g. from a language model)
 //               {type:'stats', id}   {type:'cancel', id}
@@ -115,7 +118,7 @@ async function testTrap({ async }) {
 
 async function load({
   id, manifestUrl, backend, wasmUrl, cache: useCache, lexicon: lexiconEntries, publicKey = null, manifestDigest = null,
-  allowedOrigins = [], cacheFirst = false,
+  allowedOrigins = [], cacheFirst = false, pool = false,
 }) {
   const url = allowedUrl(manifestUrl, allowedOrigins, 'manifest');
   startWasm(wasmUrl);
@@ -164,6 +167,7 @@ async function load({
       type: 'loaded', id,
       info: { backend: engine.backend(), sampleRate: engine.sample_rate(), voiceId: engine.voice_id(),
         numSpeakers: manifest.num_speakers ?? 1, speakers: speakerNames(manifest), inference: manifest.inference },
+      voiceFiles: pool ? { manifest: manifestBytes.slice(), signature } : undefined,
     });
   } catch (err) {
     if (!newEngine) {
@@ -493,7 +497,7 @@ function ownsBuffer(a) {
     !(typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer);
 }
 
-async function synth({ id, text, phonemes, incremental, options }) {
+async function synth({ id, text, phonemes, incremental, options, latent = false }) {
   const input = inputs.get(id); // incremental only
   let stream = null;
   try {
@@ -503,6 +507,7 @@ async function synth({ id, text, phonemes, incremental, options }) {
     if (incremental) stream = engine.stream_incremental(options, lexicon);
     else if (phonemes) stream = engine.stream_phonemes(text, options);
     else stream = engine.stream_text(text, options, lexicon);
+    if (latent) stream.latent_mode(); // the page's vocoder pool vocodes each window
     const sampleRate = engine.sample_rate();
     let index = 0;
     let closed = false;
@@ -530,10 +535,15 @@ async function synth({ id, text, phonemes, incremental, options }) {
       const samples = ownsBuffer(out.samples) ? out.samples : out.samples.slice();
       const words = Array.from(out.words ?? [], ({ text: t, charStart, charEnd, start, end }) =>
         ({ text: t, charStart, charEnd, start, end }));
+      const transfer = [samples.buffer];
+      if (out.latent) {
+        transfer.push(out.latent.data.buffer);
+        if (out.latent.speaker) transfer.push(out.latent.speaker.buffer);
+      }
       self.postMessage({
         type: 'chunk', id, index: index++, sentenceIndex: out.sentenceIndex, start: out.start, audio: samples,
-        sampleRate: out.sampleRate ?? sampleRate, words, spoken: out.spoken ?? undefined,
-      }, [samples.buffer]);
+        sampleRate: out.sampleRate ?? sampleRate, words, spoken: out.spoken ?? undefined, latent: out.latent,
+      }, transfer);
       // Messages (cancel, push) are handled between tasks: let them in before the next chunk.
       await new Promise((r) => setTimeout(r, 0));
       if (cancelled.has(id)) return;

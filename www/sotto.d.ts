@@ -55,6 +55,15 @@ export interface LoadOptions {
   publicKey?: string | null;
   /** Pins the manifest itself: `sha256-<base64>` of its exact bytes; any other manifest is refused. */
   manifestDigest?: string | null;
+  /**
+   * Vocoder workers (1 to 16). Above 1, on the CPU backend, the engine worker runs the text
+   * front-end, durations and flow and a pool of this many vocoder workers (each its own wasm
+   * instance holding only the vocoder's weights, verified from the cached shards) vocodes the
+   * windows in parallel; no SharedArrayBuffer, so no COOP/COEP headers are needed. The audio is
+   * the same for every count. Default: `navigator.hardwareConcurrency`, at most 4. 1: the
+   * engine vocodes itself.
+   */
+  workers?: number;
 }
 
 /**
@@ -237,6 +246,8 @@ export class Sotto {
   readonly voiceId: string | null;
   /** Speakers of the loaded voice (1 for single-speaker voices). */
   readonly numSpeakers: number;
+  /** Vocoder workers in use: the pool's size, or 1 (the engine vocodes; WebGPU, or `workers: 1`). */
+  readonly workers: number;
   /** Speaker names of the loaded voice in id order (its speaker_id_map); [] when it names none. */
   readonly speakers: ReadonlyArray<string>;
   /**

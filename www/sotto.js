@@ -9,6 +9,8 @@
 //   const voices = await Sotto.voices('/models/catalog.json');   // validated by the engine
 //   await tts.loadVoice(voices[1]);      // switches voice in the same worker, pinned to its digest
 
+import { VocoderPool, poolSize } from './sotto-pool.js';
+
 function abortError() {
   return new DOMException('Sotto synthesis was aborted', 'AbortError');
 }
@@ -175,6 +177,8 @@ export class Sotto {
   /** Id of the loaded voice. */ voiceId = null;
   /** Number of speakers in the loaded voice. */ numSpeakers = 1;
   /** Speaker names of the loaded voice in id order ([] when it names none). */ speakers = [];
+  /** Vocoder workers in use: 1 (the engine vocodes) or the pool's size (sotto-pool.js). */ workers = 1;
+  #pool = null; // the VocoderPool of the loaded voice (CPU backend, workers > 1), or null
 
   constructor(workerUrl) {
     this.#workerUrl = workerUrl;
@@ -287,7 +291,7 @@ export class Sotto {
    * pin are used (`loadVoice({ ...entry, onProgress })`); its other fields are ignored.
    */
   loadVoice({ manifest, backend = 'auto', onProgress, wasmUrl, cache = true, signal, lexicon, allowedOrigins,
-    publicKey = null, manifestDigest = null } = {}) {
+    publicKey = null, manifestDigest = null, workers } = {}) {
     if (!manifest) return Promise.reject(new TypeError('Sotto: the manifest URL is required'));
     if ((publicKey !== null && typeof publicKey !== 'string') || (manifestDigest !== null && typeof manifestDigest !== 'string')) {
       return Promise.reject(new TypeError('Sotto: publicKey and manifestDigest are strings'));
@@ -297,9 +301,11 @@ export class Sotto {
     }
     let lex;
     let origins;
+    let size;
     try {
       lex = lexiconMessage(lexicon);
       origins = originList(allowedOrigins);
+      size = poolSize(workers);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -308,24 +314,39 @@ export class Sotto {
     const voice = {
       type: 'load', manifestUrl, backend, cache: Boolean(cache), wasmUrl: wasm, allowedOrigins: origins, publicKey, manifestDigest,
     };
+    // With a pool, 'loaded' also brings the verified manifest bytes for the vocoder workers.
+    const pooled = size > 1;
     return new Promise((resolve, reject) => {
       this.#start(
-        { ...voice, lexicon: lex },
+        { ...voice, pool: pooled, lexicon: lex },
         {
           onMessage: (msg, finish) => {
             if (msg.type === 'progress') {
               const { type, id, ...event } = msg;
               try { onProgress?.(event); } catch { /* a throwing callback must not break loading */ }
             } else if (msg.type === 'loaded') {
-              Object.assign(this, {
-                backend: msg.info.backend, sampleRate: msg.info.sampleRate,
-                voiceId: msg.info.voiceId, numSpeakers: msg.info.numSpeakers,
-                speakers: Object.freeze([...(msg.info.speakers ?? [])]),
-              });
-              this.#voice = voice;
-              if (lex) this.#lexicon = lex;
               finish();
-              resolve(this);
+              const apply = (pool) => {
+                if (this.#disposed) return pool?.dispose();
+                Object.assign(this, {
+                  backend: msg.info.backend, sampleRate: msg.info.sampleRate,
+                  voiceId: msg.info.voiceId, numSpeakers: msg.info.numSpeakers,
+                  speakers: Object.freeze([...(msg.info.speakers ?? [])]),
+                });
+                this.#voice = voice;
+                if (lex) this.#lexicon = lex;
+                this.#pool?.dispose();
+                this.#pool = pool;
+                this.workers = pool?.size ?? 1;
+                resolve(this);
+              };
+              // The pool vocodes on the CPU only (WebGPU vocodes on the GPU). If it cannot start,
+              // the engine vocodes (workers = 1).
+              if (!pooled || msg.info.backend !== 'cpu' || !msg.voiceFiles) return apply(null);
+              VocoderPool.start(size, {
+                wasmUrl: wasm, manifestUrl, manifest: msg.voiceFiles.manifest, signature: msg.voiceFiles.signature,
+                publicKey, manifestDigest, cache: Boolean(cache),
+              }).then(apply, () => apply(null));
             }
           },
           fail: reject,
@@ -401,9 +422,10 @@ export class Sotto {
     let ended = false;
     let error = null;
     const poke = () => { wake?.(); wake = null; };
+    const pool = this.#pool; // with a pool, the engine sends latent windows and the pool vocodes them
     const message = incremental
-      ? { type: 'synth', incremental: true, options }
-      : { type: 'synth', text: input, phonemes: Boolean(phonemes), options };
+      ? { type: 'synth', incremental: true, options, latent: Boolean(pool) }
+      : { type: 'synth', text: input, phonemes: Boolean(phonemes), options, latent: Boolean(pool) };
     const id = this.#start(message, {
       onMessage: (msg, finish) => {
         if (msg.type === 'chunk') {
@@ -415,7 +437,14 @@ export class Sotto {
           // The caller's text this chunk speaks: from its first word's start to its last word's end.
           if (words.length) chunk.text = received.slice(words[0].charStart, words.at(-1).charEnd);
           if (msg.spoken !== undefined) chunk.spoken = msg.spoken;
-          ready.push(chunk);
+          if (msg.latent && pool) {
+            // Vocoded in parallel; yielded in order (each waits for its own window).
+            const vocoded = pool.vocode(msg.latent).then((audio) => Object.assign(chunk, { audio }));
+            vocoded.catch(() => {}); // handled when yielded; dropped if the consumer stops first
+            ready.push(vocoded);
+          } else {
+            ready.push(chunk);
+          }
         } else if (msg.type === 'taken') {
           inFlight -= msg.chars;
           flow?.();
@@ -458,7 +487,7 @@ export class Sotto {
     try {
       for (;;) {
         if (error?.name === 'AbortError') throw error; // aborting drops chunks not yet yielded
-        if (ready.length) yield ready.shift();
+        if (ready.length) yield await ready.shift();
         else if (error) throw error;
         else if (ended) return;
         else await new Promise((r) => { wake = r; });
@@ -570,6 +599,7 @@ export class Sotto {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#worker.terminate();
+    this.#pool?.dispose();
     this.#failAll(new Error('Sotto was disposed'));
   }
 

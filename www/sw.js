@@ -9,7 +9,7 @@ const VERSION = '__BUILD__';
 const SHELL = `sotto-shell-${VERSION}`;
 const PRECACHE = [
   './', './index.html', './app.js', './style.css', './icon.svg', './manifest.webmanifest',
-  './sotto.js', './sotto-worker.js', '../pkg/sotto.js', '../pkg/sotto_bg.wasm',
+  './sotto.js', './sotto-worker.js', './sotto-pool.js', './sotto-vocoder-worker.js', '../pkg/sotto.js', '../pkg/sotto_bg.wasm',
 ];
 
 const SHELL_URLS = new Set(PRECACHE.map((p) => new URL(p, self.location.href).href));

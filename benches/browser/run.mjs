@@ -7,7 +7,9 @@
 // Options:
 //   --engines LIST   comma list of sotto-cpu, sotto-webgpu, peer, peer-1t (default: sotto-cpu,peer,
 //                    peer-1t,sotto-webgpu). peer-1t is the peer with navigator.hardwareConcurrency
-//                    faked to 1 before it loads, so its onnxruntime-web runs 1 thread like Sotto's wasm
+//                    faked to 1 before it loads, so its onnxruntime-web runs 1 thread like Sotto's wasm.
+//                    sotto-cpu-wN: Sotto CPU with N vocoder workers (the `workers` load option;
+//                    plain sotto-cpu takes the library's default, navigator.hardwareConcurrency ≤ 4)
 //   --api sotto|direct  Sotto through the user-facing /www/sotto.js (default) or the wasm package
 //                    called from this benchmark's own worker (page/direct-worker.js)
 //   --no-coi         serve without COOP/COEP (no cross-origin isolation: the peer's ORT drops to 1 thread)
@@ -99,7 +101,9 @@ const median = (xs) => {
 
 /** Starts a fresh browser (own temp profile) for one engine, loads the engine and warms it up. */
 async function openEngine(id, origin, external) {
-  const [name, backend] = id.startsWith('peer') ? ['peer', null] : [API, id.replace(/^sotto-/, '')];
+  const w = /^sotto-cpu-w(\d+)$/.exec(id);
+  const [name, backend] = id.startsWith('peer') ? ['peer', null] : [API, w ? 'cpu' : id.replace(/^sotto-/, '')];
+  const workers = w ? Number(w[1]) : null;
   const profile = await mkdtemp(join(tmpdir(), 'sotto-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
   const logs = [];
@@ -125,7 +129,7 @@ async function openEngine(id, origin, external) {
     await page.goto(`${origin}/bench/index.html`);
     await page.waitForFunction(() => window.benchReady === true);
     process.stderr.write(`[${id}] loading...\n`);
-    Object.assign(result, await page.evaluate(([n, b]) => window.bench.load(n, b), [name, backend]));
+    Object.assign(result, await page.evaluate(([n, b, w]) => window.bench.load(n, b, w), [name, backend, workers]));
     process.stderr.write(`[${id}] loaded in ${(result.loadMs / 1000).toFixed(2)} s; warm-up...\n`);
     result.warmup = await page.evaluate((t) => window.bench.one(t), WARMUP);
     eng.page = page;
@@ -211,7 +215,7 @@ p(`Run of ${date}: ${chromiumVersion}, headless; ${COI ? 'served with COOP/COEP 
 p();
 p('| engine | load (s) | utterances | audio (s) | synth total (s) | RTF (total) | median RTF | median first audio (s) | total first audio (s) |');
 p('|---|---|---|---|---|---|---|---|---|');
-const label = (r) => (r.id.startsWith('peer') ? 'piper-tts-web (onnxruntime-web wasm' + (r.info ? `, ${r.info.ortNumThreads} thread${r.info.ortNumThreads === 1 ? '' : 's'})` : ')') : `Sotto ${r.backend === 'cpu' ? 'CPU' : 'WebGPU'}${r.info?.backend && r.info.backend !== r.backend ? ` (got ${r.info.backend}!)` : ''}`);
+const label = (r) => (r.id.startsWith('peer') ? 'piper-tts-web (onnxruntime-web wasm' + (r.info ? `, ${r.info.ortNumThreads} thread${r.info.ortNumThreads === 1 ? '' : 's'})` : ')') : `Sotto ${r.backend === 'cpu' ? 'CPU' : 'WebGPU'}${r.info?.workers > 1 ? `, ${r.info.workers} vocoder workers` : r.info?.workers === 1 ? ', 1 worker' : ''}${r.info?.backend && r.info.backend !== r.backend ? ` (got ${r.info.backend}!)` : ''}`);
 for (const r of results) {
   const s = r.sentences;
   if (!s.length) {

@@ -154,6 +154,18 @@ pub struct SpeakArgs {
     /// Refuse the voice unless its manifest.json has this digest (`sha256-<base64>`).
     #[arg(long, value_name = "SRI")]
     pub manifest_digest: Option<String>,
+    /// Threads vocoding windows in parallel (default: the available cores; 1: one thread).
+    /// The audio is the same for every count.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+}
+
+/// `--threads`: 1 to [`sotto::pool::MAX_THREADS`].
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=sotto::pool::MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!("expected 1 to {}", sotto::pool::MAX_THREADS)),
+    }
 }
 
 /// At most one source of input for `speak`.
@@ -229,6 +241,9 @@ pub struct BenchArgs {
     /// Frames in the first window (default: the library's `FIRST_WINDOW_FRAMES`).
     #[arg(long, value_name = "FRAMES")]
     pub first_window: Option<usize>,
+    /// With `--text-file`: threads vocoding windows in parallel (`sotto::pool`; default 1).
+    #[arg(long, value_name = "N", value_parser = parse_threads, requires = "text_file")]
+    pub threads: Option<usize>,
 }
 
 /// Where `speak` writes.
@@ -326,6 +341,8 @@ mod tests {
             ][..],
             &["speak", "--voice", "v", "--out", "x.wav", "--ids", "1,x"],
             &["speak", "--voice", "v", "--out", "x.wav", "--seed", "-1"],
+            &["speak", "--voice", "v", "--out", "x.wav", "--threads", "0"],
+            &["speak", "--voice", "v", "--out", "x.wav", "--threads", "65"],
             &[
                 "speak",
                 "--voice",

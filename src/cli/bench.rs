@@ -54,7 +54,7 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
     let voice = load(&a.voice, &Default::default())?;
     let load_s = t0.elapsed().as_secs_f64();
     if let Some(f) = &a.text_file {
-        return run_texts(&voice, load_s, f, a.runs);
+        return run_texts(&voice, load_s, f, a.runs, a.threads.unwrap_or(1));
     }
     let Some(ids_file) = &a.ids_file else {
         return Err(Failure("--ids-file or --text-file is needed".into()));
@@ -152,8 +152,11 @@ struct TextTimings {
     first_s: Vec<f64>,
     /// Seconds per run from the call to the last chunk.
     synth_s: Vec<f64>,
-    /// CPU seconds of the synthesizing thread per run until the first chunk (Linux).
+    /// CPU seconds of the synthesizing thread per run until the first chunk (Linux; one
+    /// thread only: with `--threads` above 1 the vocoding runs on other threads).
     first_cpu_s: Vec<f64>,
+    /// Threads vocoding (`--threads`).
+    threads: usize,
 }
 
 /// `--text-file`: each non-empty line spoken through the stream with the voice's default
@@ -163,6 +166,7 @@ fn run_texts(
     load_s: f64,
     file: &std::path::Path,
     runs: usize,
+    threads: usize,
 ) -> Result<(), Failure> {
     let text = read_file(file, sotto::limits::MAX_TEXT_BYTES as u64, "--text-file")?;
     let opts = voice.default_options();
@@ -177,6 +181,7 @@ fn run_texts(
             first_s: vec![],
             synth_s: vec![],
             first_cpu_s: vec![],
+            threads,
         };
         for run in 0..=runs {
             let t0 = Instant::now();
@@ -184,16 +189,18 @@ fn run_texts(
             let mut stream =
                 sotto::Voice::stream_text(voice, line, &limits, lexicon, &opts).map_err(refused)?;
             let (mut chunks, mut samples) = (0, 0);
-            while let Some(c) = pollster::block_on(stream.next()).map_err(refused)? {
+            sotto::pool::run(voice, &mut stream, threads, |c| {
                 if chunks == 0 && run > 0 {
                     t.first_s.push(t0.elapsed().as_secs_f64());
-                    if let (Some(c0), Some(c1)) = (c0, thread_cpu_s()) {
+                    if let (Some(c0), Some(c1), 1) = (c0, thread_cpu_s(), threads) {
                         t.first_cpu_s.push(c1 - c0);
                     }
                 }
                 chunks += 1;
                 samples += c.samples.len();
-            }
+                Ok(())
+            })
+            .map_err(refused)?;
             if run > 0 {
                 t.synth_s.push(t0.elapsed().as_secs_f64());
             }

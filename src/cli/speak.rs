@@ -37,7 +37,8 @@ pub fn run(a: SpeakArgs) -> Result<(), Failure> {
     let mut samples = Vec::new();
     let mut words = Vec::new();
     let mut sentences = Vec::new();
-    while let Some(chunk) = pollster::block_on(stream.next()).map_err(refused)? {
+    let threads = a.threads.unwrap_or_else(sotto::pool::default_threads);
+    sotto::pool::run(&voice, &mut stream, threads, |chunk| {
         samples.extend_from_slice(&chunk.samples);
         words.extend(chunk.words.iter().map(|w| {
             serde_json::json!({
@@ -61,7 +62,9 @@ pub fn run(a: SpeakArgs) -> Result<(), Failure> {
                 "frames": s.durations,
             }));
         }
-    }
+        Ok(())
+    })
+    .map_err(refused)?;
     let missing: usize = stream.missing().values().sum();
     if missing > 0 {
         eprintln!("note: {missing} phoneme(s) not in the voice were dropped");

@@ -63,6 +63,7 @@ async function runApp(bundler, url) {
       assert.equal(result.error, undefined, `${what}: the app failed: ${result.error}`);
       assert.deepEqual(errors, [], `${what}: page errors`);
       assert.equal(result.backend, 'cpu', `${what}: backend`);
+      assert.equal(result.workers, 2, `${what}: the vocoder pool started (its worker was bundled)`);
       assert.equal(result.sampleRate, 22050, `${what}: sample rate`);
       assert.ok(result.samples > 22050 && result.peak > 0.05, `${what}: audible speech`);
       assert.ok(result.phases.includes('verify'), `${what}: shards verified`);

@@ -8,13 +8,14 @@ async function main() {
   const tts = await Sotto.load({
     manifest: '/models/en_US-joe-medium/manifest.json',
     backend: 'cpu',
+    workers: 2, // the vocoder pool: its worker file must be bundled too
     onProgress: (e) => progress.add(e.phase),
   });
   const { audio, sampleRate } = await tts.synthesize(params.get('text') ?? 'Hello from a bundled app.');
   let peak = 0;
   for (const v of audio) peak = Math.max(peak, Math.abs(v));
   tts.dispose();
-  return { samples: audio.length, sampleRate, peak, backend: tts.backend, phases: [...progress] };
+  return { samples: audio.length, sampleRate, peak, backend: tts.backend, workers: tts.workers, phases: [...progress] };
 }
 
 main().then(

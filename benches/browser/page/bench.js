@@ -41,11 +41,11 @@ function env() {
   };
 }
 
-async function loadSotto(backend) {
+async function loadSotto(backend, workers) {
   const { Sotto } = await import('/www/sotto.js');
-  const tts = await Sotto.load({ manifest: '/models/en_US-joe-medium/manifest.json', backend });
+  const tts = await Sotto.load({ manifest: '/models/en_US-joe-medium/manifest.json', backend, ...(workers ? { workers } : {}) });
   return {
-    info: { api: '/www/sotto.js', backend: tts.backend, sampleRate: tts.sampleRate },
+    info: { api: '/www/sotto.js', backend: tts.backend, sampleRate: tts.sampleRate, workers: tts.workers },
     async *stream(text) {
       for await (const c of tts.stream(text)) yield { audio: c.audio, sampleRate: c.sampleRate };
     },
@@ -131,9 +131,9 @@ async function loadPeer() {
   };
 }
 
-async function load(name, backend) {
+async function load(name, backend, workers = null) {
   const t0 = performance.now();
-  if (name === 'sotto') engine = await loadSotto(backend);
+  if (name === 'sotto') engine = await loadSotto(backend, workers);
   else if (name === 'direct') engine = await loadDirect(backend);
   else if (name === 'peer') engine = await loadPeer();
   else throw new Error(`unknown engine ${name}`);
