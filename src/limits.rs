@@ -121,13 +121,15 @@ pub const MAX_FRAMES: usize = 8192;
 /// Piper's hop of 256: ≈ 95 s at 22.05 kHz).
 pub const MAX_SAMPLES_PER_SYNTHESIS: usize = MAX_FRAMES * 256;
 /// Latent frames in the first window of a sentence (windowed synthesis,
-/// `Voice::windows`): small, so the first audio comes early (0.37 s of audio at 22.05 kHz,
-/// ready after ~0.14 s CPU natively), yet long enough to outlast computing the next window
-/// (measured in BENCHMARKS.md, "Windowed synthesis").
-pub const FIRST_WINDOW_FRAMES: usize = 32;
-/// Latent frames in each later window: the flow and vocoder's memory is set by this (plus the
-/// halos), not by the sentence. 128 frames is within noise of whole-sentence throughput (64
-/// costs 17% more: each window recomputes its halos), measured in BENCHMARKS.md.
+/// `Voice::windows`): small, so the first audio comes early (0.19 s of audio at 22.05 kHz).
+/// Later windows double up to [`WINDOW_FRAMES`] (16, 32, 64, 128), each computed in less time
+/// than the audio before it plays natively (measured in BENCHMARKS.md, "Windowed synthesis"
+/// and "First audio: early cut").
+pub const FIRST_WINDOW_FRAMES: usize = 16;
+/// Latent frames in each later window (reached by doubling from [`FIRST_WINDOW_FRAMES`]): the
+/// flow and vocoder's memory is set by this (plus the halos), not by the sentence. 128 frames
+/// is within noise of whole-sentence throughput (64 costs 17% more: each window recomputes its
+/// halos), measured in BENCHMARKS.md.
 pub const WINDOW_FRAMES: usize = 128;
 /// Most seconds of audio one text call (`Voice::speak_text`, the sum of its sentences) may
 /// produce; refused before the sentence that would pass it is vocoded. A 1,000-character
@@ -156,6 +158,12 @@ pub const MAX_TEXT_CHARS: usize = 10_000;
 pub const MAX_SENTENCE_CHARS: usize = 1_000;
 /// Most phoneme characters in one phonemized chunk (one synthesis call).
 pub const MAX_PHONEMES_PER_CHUNK: usize = 400;
+/// Early cut of a stream's first chunk (`TextLimits::first_chunk_phonemes`): a first
+/// sentence (chunk) longer than this many phoneme characters (each word counted with 2 more,
+/// as for [`MAX_PHONEMES_PER_CHUNK`]) has its first clause, or first words, spoken as a chunk
+/// of its own, so the first audio waits for preparing only that (measured in BENCHMARKS.md,
+/// "First audio: early cut"). Later sentences are prepared while earlier audio plays.
+pub const FIRST_CHUNK_PHONEMES: usize = 80;
 /// Most bytes the CLI reads from stdin for one text: [`MAX_TEXT_CHARS`] of up to 4 UTF-8 bytes.
 pub const MAX_TEXT_BYTES: usize = MAX_TEXT_CHARS * 4 + 4;
 

@@ -3,9 +3,15 @@
 //!
 //! A [`Stream`] owns everything between the caller's input and the audio:
 //! - option validation (once, when the stream is made);
-//! - text → sentences → phonemes ([`crate::text::phonemize_sentences`]; a long sentence is
+//! - text → sentences → phonemes ([`crate::text::phonemize_sentences_cut`]; a long sentence is
 //!   several chunks, each its own "sentence" here), phonemes → ids (a phoneme input that would
 //!   pass [`crate::limits::MAX_IDS`] is split between words);
+//! - the **early cut** for first audio: a text stream's first chunk longer than
+//!   [`TextLimits::first_chunk_phonemes`] (default [`crate::limits::FIRST_CHUNK_PHONEMES`])
+//!   phoneme characters has its first clause (or first words) spoken as a sentence of its own,
+//!   so the first window waits only for that piece's text encoder and duration predictor. This
+//!   changes the audio of that sentence against speaking it whole (a phrase break, and the
+//!   encoder sees each part alone): set `first_chunk_phonemes` to 0 to speak it whole;
 //! - the seed policy: sentence `i` (counted from 0 over the whole stream) is synthesized with
 //!   seed `opts.seed.wrapping_add(i)`, so each sentence is reproducible on its own and no two
 //!   sentences share their noise;
@@ -217,6 +223,8 @@ pub struct Stream<V: Deref<Target = Voice>> {
     last_source: Option<Range<usize>>,
     missing: BTreeMap<char, usize>,
     finished: bool,
+    /// Window sizes (first, later) when not the library's ([`Stream::with_windows`]).
+    window_sizes: Option<(usize, usize)>,
 }
 
 impl Voice {
@@ -232,7 +240,8 @@ impl Voice {
         // Text is English only: a voice of another language refuses it (phonemes still work).
         this.check_text_language()?;
         let mut s = Stream::new(this, opts, limits)?;
-        let groups = text::phonemize_sentences(text, limits, lexicon)?;
+        let groups =
+            text::phonemize_sentences_cut(text, limits, lexicon, limits.first_chunk_phonemes)?;
         let sentences: Vec<PhonemizedSentence> = groups.into_iter().flatten().collect();
         s.enqueue_text(&sentences, text, Pos::default())?;
         Ok(s)
@@ -324,6 +333,7 @@ impl<V: Deref<Target = Voice>> Stream<V> {
             last_source: None,
             missing: BTreeMap::new(),
             finished: false,
+            window_sizes: None,
         })
     }
 
@@ -365,6 +375,15 @@ impl<V: Deref<Target = Voice>> Stream<V> {
     /// The voice this stream speaks with.
     pub fn voice(&self) -> &Voice {
         &self.voice
+    }
+
+    /// This stream with windows of `first` frames, then doubling up to `size`
+    /// ([`crate::model::window::plan`]) instead of [`Voice::windows`]' constants: for
+    /// `sotto bench`, which measures the choice. Sizes below 1 count as 1.
+    #[doc(hidden)]
+    pub fn with_windows(mut self, first: usize, size: usize) -> Self {
+        self.window_sizes = Some((first, size));
+        self
     }
 
     /// True once every chunk has been returned (or an error ended the stream).
@@ -470,7 +489,10 @@ impl<V: Deref<Target = Voice>> Stream<V> {
         let rate = f64::from(self.voice.manifest().sample_rate);
         let offset = self.done;
         let at = |frames: usize| (offset + (frames * hop) as u64) as f64 / rate;
-        let windows = self.voice.windows(&prepared);
+        let windows = match self.window_sizes {
+            Some((first, size)) => crate::model::window::plan(prepared.frames, first, size),
+            None => self.voice.windows(&prepared),
+        };
         let info = SentenceInfo {
             spoken: u.spoken,
             ids: u.ids,
@@ -592,6 +614,12 @@ impl<V: Deref<Target = Voice>> Stream<V> {
     /// Incremental input: queues the sentences the buffer completes. False when nothing was
     /// queued (more input is needed, or the input is over).
     fn refill(&mut self) -> Result<bool> {
+        // The early cut applies to the stream's first chunk only.
+        let first = if self.sentences == 0 && self.current.is_none() && self.queue.is_empty() {
+            self.limits.first_chunk_phonemes
+        } else {
+            0
+        };
         let Some(inc) = self.incremental.as_mut() else {
             return Ok(false);
         };
@@ -599,17 +627,18 @@ impl<V: Deref<Target = Voice>> Stream<V> {
             return Ok(false);
         }
         inc.dirty = false;
-        let groups = match text::phonemize_sentences(&inc.buffer, &self.limits, &inc.lexicon) {
-            Ok(g) => g,
-            // Nothing speakable yet: wait (or, once closed, end).
-            Err(TextError::Empty) => {
-                if inc.closed {
-                    inc.buffer.clear();
+        let groups =
+            match text::phonemize_sentences_cut(&inc.buffer, &self.limits, &inc.lexicon, first) {
+                Ok(g) => g,
+                // Nothing speakable yet: wait (or, once closed, end).
+                Err(TextError::Empty) => {
+                    if inc.closed {
+                        inc.buffer.clear();
+                    }
+                    return Ok(false);
                 }
-                return Ok(false);
-            }
-            Err(e) => return Err(e.into()),
-        };
+                Err(e) => return Err(e.into()),
+            };
         let mut ready: Vec<PhonemizedSentence> = Vec::new();
         let mut cut = inc.buffer.len();
         if inc.closed {

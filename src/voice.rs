@@ -238,7 +238,7 @@ impl Voice {
 
     /// The windows a prepared sentence is synthesized in: consecutive frame ranges covering
     /// `0..p.frames`, a first one of [`crate::limits::FIRST_WINDOW_FRAMES`] (early first audio),
-    /// then [`crate::limits::WINDOW_FRAMES`] each.
+    /// then windows doubling up to [`crate::limits::WINDOW_FRAMES`] each ([`window::plan`]).
     pub fn windows(&self, p: &Prepared) -> Vec<Range<usize>> {
         use crate::limits::{FIRST_WINDOW_FRAMES, WINDOW_FRAMES};
         window::plan(p.frames, FIRST_WINDOW_FRAMES, WINDOW_FRAMES)

@@ -265,7 +265,7 @@ impl Engine {
         lexicon: &Lexicon,
     ) -> Result<Stream, JsValue> {
         let opts = self.options(options)?;
-        let limits = crate::text::TextLimits::default();
+        let limits = text_limits(options);
         let inner = Voice::stream_text(self.voice.clone(), text, &limits, &lexicon.inner, &opts)
             .map_err(error)?;
         Ok(Stream::wrap(inner, false))
@@ -281,7 +281,7 @@ impl Engine {
     /// A stream whose text arrives in pieces: `push(piece)` ... `close()`.
     pub fn stream_incremental(&self, options: &str, lexicon: &Lexicon) -> Result<Stream, JsValue> {
         let opts = self.options(options)?;
-        let limits = crate::text::TextLimits::default();
+        let limits = text_limits(options);
         let inner = Voice::stream_incremental(self.voice.clone(), &limits, &lexicon.inner, &opts)
             .map_err(error)?;
         Ok(Stream::wrap(inner, true))
@@ -519,6 +519,23 @@ struct JsOptions {
     speaker: Option<JsSpeaker>,
     #[serde(default, deserialize_with = "present")]
     seed: Option<u64>,
+    /// `false`: speak a long first sentence whole (no early cut of the stream's first chunk).
+    #[serde(default, deserialize_with = "present")]
+    early_cut: Option<bool>,
+}
+
+/// A text stream's limits: the defaults, without the early cut of its first chunk when the
+/// (already validated) options say `earlyCut: false`.
+fn text_limits(json: &str) -> crate::text::TextLimits {
+    let mut limits = crate::text::TextLimits::default();
+    if let Ok(JsOptions {
+        early_cut: Some(false),
+        ..
+    }) = serde_json::from_str(json)
+    {
+        limits.first_chunk_phonemes = 0;
+    }
+    limits
 }
 
 /// A field that is present must hold a value: `null` (what `JSON.stringify` makes of `NaN`

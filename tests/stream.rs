@@ -7,6 +7,7 @@ use sotto::manifest::{FORMAT_VERSION, InferenceDefaults, Manifest, Source};
 use sotto::model::config::VitsConfig;
 use sotto::model::{AcousticModel, Vocoder, parameter_shapes};
 use sotto::rng::Normal;
+use sotto::stream::SentenceInfo;
 use sotto::stream::StreamError;
 use sotto::text::{Lexicon, TextLimits};
 use sotto::weights::safetensors::Dtype;
@@ -126,8 +127,17 @@ fn drain<V: Deref<Target = Voice>>(s: &mut Stream<V>) -> Vec<Chunk> {
 const TEXT: &str = "\u{200B}Dr. Chen paid $79.99 on Jan. 3rd! We meet at 10:30, \
                     then e\u{301}clair time.\u{200B} Is that cafe\u{301} open? Yes.";
 
+/// The default limits without the early cut of the first chunk (each test sentence is one
+/// sentence of the stream; `the_early_cut_speaks_the_first_words_alone` tests the cut).
+fn no_cut() -> TextLimits {
+    TextLimits {
+        first_chunk_phonemes: 0,
+        ..TextLimits::default()
+    }
+}
+
 fn whole(voice: &Voice, text: &str, seed: u64) -> Vec<Chunk> {
-    let l = TextLimits::default();
+    let l = no_cut();
     let mut s =
         Voice::stream_text(voice, text, &l, Lexicon::builtin(), &opts(voice, seed)).expect("ok");
     let chunks = drain(&mut s);
@@ -177,7 +187,7 @@ fn chunks_are_sentences_in_order_with_the_seed_policy() {
         at += c.samples.len();
     }
     // speak_text is the same stream.
-    let l = TextLimits::default();
+    let l = no_cut();
     let spoken =
         pollster::block_on(voice.speak_text(TEXT, &l, Lexicon::builtin(), &opts(&voice, 5)))
             .unwrap();
@@ -269,7 +279,7 @@ fn word_times_come_from_the_durations() {
 fn incremental_text_gives_the_same_chunks_as_whole_text() {
     let voice = tiny();
     let reference = whole(&voice, TEXT, 9);
-    let l = TextLimits::default();
+    let l = no_cut();
     let mut s =
         Voice::stream_incremental(&voice, &l, Lexicon::builtin(), &opts(&voice, 9)).unwrap();
     let mut got = Vec::new();
@@ -295,6 +305,52 @@ fn incremental_text_gives_the_same_chunks_as_whole_text() {
         s.push("more"),
         Err(Error::Stream(StreamError::Closed))
     ));
+}
+
+#[test]
+fn the_early_cut_speaks_the_first_words_alone() {
+    let voice = tiny();
+    let long = "Every morning the old lighthouse keeper climbed the narrow spiral stairs, \
+                polished the great brass lens until it gleamed. He slept.";
+    let uncut = whole(&voice, long, 2);
+    let l = TextLimits::default();
+    assert!(l.first_chunk_phonemes > 0, "on by default");
+    let stream = |l: &TextLimits| {
+        let mut s =
+            Voice::stream_text(&voice, long, l, Lexicon::builtin(), &opts(&voice, 2)).unwrap();
+        drain(&mut s)
+    };
+    let cut = stream(&l);
+    let info = |c: &[Chunk]| -> Vec<SentenceInfo> {
+        c.iter().filter_map(|c| c.sentence.clone()).collect()
+    };
+    let (a, b) = (info(&uncut), info(&cut));
+    assert_eq!(a.len(), 2);
+    assert_eq!(b.len(), 3, "the first sentence is spoken in two parts");
+    assert!(b[0].ids.len() < a[0].ids.len());
+    assert_eq!(format!("{} {}", b[0].spoken, b[1].spoken), a[0].spoken);
+    assert_eq!(b[2].spoken, a[1].spoken);
+    // The same words, with the same places in the text, in order, each once.
+    let words = |c: &[Chunk]| -> Vec<(String, std::ops::Range<usize>)> {
+        c.iter()
+            .flat_map(|c| c.words.iter().map(|w| (w.text.clone(), w.source.clone())))
+            .collect()
+    };
+    assert_eq!(words(&cut), words(&uncut));
+    let starts: Vec<f64> = cut
+        .iter()
+        .flat_map(|c| c.words.iter().map(|w| w.start))
+        .collect();
+    assert!(starts.windows(2).all(|p| p[0] <= p[1]), "{starts:?}");
+    // Incremental text gets the same cut.
+    let mut s =
+        Voice::stream_incremental(&voice, &l, Lexicon::builtin(), &opts(&voice, 2)).unwrap();
+    s.push(long).unwrap();
+    s.close().unwrap();
+    assert_eq!(drain(&mut s), cut);
+    // Phoneme input is never cut.
+    let mut s = Voice::stream_phonemes(&voice, &a[0].spoken, &opts(&voice, 2)).unwrap();
+    assert_eq!(info(&drain(&mut s)).len(), 1);
 }
 
 #[test]

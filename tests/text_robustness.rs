@@ -190,6 +190,7 @@ fn random_inputs_never_panic() {
         max_chars: 200,
         max_sentence_chars: 20,
         max_phonemes_per_chunk: 16,
+        first_chunk_phonemes: 8,
     };
     let mut ok = 0;
     for i in 0..1500 {

@@ -98,6 +98,12 @@ export interface SynthesisOptions {
   speaker?: SpeakerChoice;
   /** Non-negative integer random seed (default 0); the engine derives each sentence's seed from it. */
   seed?: number;
+  /**
+   * Early cut (default true): a long first sentence has its first clause (or first words) spoken
+   * as a sentence of its own, so the first audio comes sooner; `false` speaks it whole (its audio
+   * then equals the native CLI's `--no-early-cut`). Text input only.
+   */
+  earlyCut?: boolean;
   /** Cancels: the promise/iterator rejects with an AbortError DOMException. */
   signal?: AbortSignal;
   /** Treat the (string) input as Piper/eSpeak IPA phonemes instead of text (one utterance, split only if too long). */

@@ -144,6 +144,11 @@ pub struct SpeakArgs {
     /// Also write word timings and per-sentence ids and frame counts as JSON to FILE.
     #[arg(long, value_name = "FILE.json")]
     pub timings: Option<PathBuf>,
+    /// Speak a long first sentence whole. By default its first clause (or first words) is
+    /// spoken as a sentence of its own, for earlier first audio when streaming
+    /// (`limits::FIRST_CHUNK_PHONEMES`); this changes that sentence's audio a little.
+    #[arg(long)]
+    pub no_early_cut: bool,
     /// Inference knobs (default: the voice's own).
     #[command(flatten)]
     pub options: OptionArgs,
@@ -230,12 +235,17 @@ pub struct BenchArgs {
     pub ids_file: Option<PathBuf>,
     /// One text per line instead: each is spoken through the stream (`Voice::stream_text`,
     /// default options) and timed from the call to its first chunk and to its last.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["ids_file", "window", "first_window"])]
+    #[arg(long, value_name = "FILE", conflicts_with = "ids_file")]
     pub text_file: Option<PathBuf>,
+    /// With `--text-file`: speak a long first sentence whole (no early cut of the stream's
+    /// first chunk, `TextLimits::first_chunk_phonemes` = 0).
+    #[arg(long, requires = "text_file")]
+    pub no_early_cut: bool,
     /// Timed runs per line (after one warm-up).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub runs: usize,
-    /// Frames per window (windowed synthesis; default: the library's `WINDOW_FRAMES`).
+    /// Frames per window (windowed synthesis; default: the library's `WINDOW_FRAMES`); windows
+    /// double from the first up to this.
     #[arg(long, value_name = "FRAMES")]
     pub window: Option<usize>,
     /// Frames in the first window (default: the library's `FIRST_WINDOW_FRAMES`).

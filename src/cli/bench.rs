@@ -54,7 +54,7 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
     let voice = load(&a.voice, &Default::default())?;
     let load_s = t0.elapsed().as_secs_f64();
     if let Some(f) = &a.text_file {
-        return run_texts(&voice, load_s, f, a.runs, a.threads.unwrap_or(1));
+        return run_texts(&voice, load_s, f, &a);
     }
     let Some(ids_file) = &a.ids_file else {
         return Err(Failure("--ids-file or --text-file is needed".into()));
@@ -165,13 +165,17 @@ fn run_texts(
     voice: &sotto::Voice,
     load_s: f64,
     file: &std::path::Path,
-    runs: usize,
-    threads: usize,
+    a: &BenchArgs,
 ) -> Result<(), Failure> {
+    let runs = a.runs;
+    let threads = a.threads.unwrap_or(1);
     let text = read_file(file, sotto::limits::MAX_TEXT_BYTES as u64, "--text-file")?;
     let opts = voice.default_options();
     let lexicon = sotto::text::Lexicon::builtin();
-    let limits = sotto::text::TextLimits::default();
+    let mut limits = sotto::text::TextLimits::default();
+    if a.no_early_cut {
+        limits.first_chunk_phonemes = 0;
+    }
     let mut texts = vec![];
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let mut t = TextTimings {
@@ -188,6 +192,12 @@ fn run_texts(
             let c0 = thread_cpu_s();
             let mut stream =
                 sotto::Voice::stream_text(voice, line, &limits, lexicon, &opts).map_err(refused)?;
+            if a.first_window.is_some() || a.window.is_some() {
+                stream = stream.with_windows(
+                    a.first_window.unwrap_or(sotto::limits::FIRST_WINDOW_FRAMES),
+                    a.window.unwrap_or(sotto::limits::WINDOW_FRAMES),
+                );
+            }
             let (mut chunks, mut samples) = (0, 0);
             sotto::pool::run(voice, &mut stream, threads, |c| {
                 if chunks == 0 && run > 0 {

@@ -31,7 +31,11 @@ pub fn run(a: SpeakArgs) -> Result<(), Failure> {
             }
             (None, None) => read_text(std::io::stdin().lock(), "stdin")?,
         };
-        Voice::stream_text(&voice, &text, &TextLimits::default(), &lexicon, &opts)
+        let mut limits = TextLimits::default();
+        if a.no_early_cut {
+            limits.first_chunk_phonemes = 0;
+        }
+        Voice::stream_text(&voice, &text, &limits, &lexicon, &opts)
     }
     .map_err(refused)?;
     let mut samples = Vec::new();

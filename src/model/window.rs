@@ -97,18 +97,20 @@ pub fn vocoder_receptive_field(c: &VitsConfig) -> usize {
 }
 
 /// Consecutive frame ranges covering `0..frames`: a first window of `first` frames (early first
-/// audio), then windows of `size` frames; the last may be shorter. At least one range (a sentence
-/// has at least one frame).
+/// audio), then windows doubling in size up to `size` frames (`16, 32, 64, 128, 128, …`: each
+/// window is computed while the audio before it plays, and a window twice as long as the one
+/// before stays ahead of playback where one jump to `size` would not); the last may be shorter.
+/// At least one range (a sentence has at least one frame).
 pub fn plan(frames: usize, first: usize, size: usize) -> Vec<Range<usize>> {
     let (first, size) = (first.max(1), size.max(1));
-    let mut out = Vec::with_capacity(frames.saturating_sub(first).div_ceil(size) + 1);
+    let mut out = Vec::with_capacity(frames.saturating_sub(first).div_ceil(size) + 4);
     let mut a = 0;
     let mut next = first;
     while a < frames {
         let b = (a + next).min(frames);
         out.push(a..b);
         a = b;
-        next = size;
+        next = next.saturating_mul(2).min(size);
     }
     if out.is_empty() {
         out.push(0..frames);
@@ -175,7 +177,9 @@ mod tests {
     fn plans_cover_the_sentence_in_order() {
         assert_eq!(plan(1, 4, 10), vec![0..1]);
         assert_eq!(plan(3, 4, 10), vec![0..3]);
-        assert_eq!(plan(25, 4, 10), vec![0..4, 4..14, 14..24, 24..25]);
+        assert_eq!(plan(25, 4, 10), vec![0..4, 4..12, 12..22, 22..25]);
+        assert_eq!(plan(100, 16, 32), vec![0..16, 16..48, 48..80, 80..100]);
+        assert_eq!(plan(30, 20, 10), vec![0..20, 20..30]);
         assert_eq!(plan(0, 4, 10), vec![0..0]);
         assert_eq!(plan(5, 0, 0), vec![0..1, 1..2, 2..3, 3..4, 4..5]);
     }

@@ -92,6 +92,23 @@ pub fn phonemize_sentences(
     limits: &TextLimits,
     lexicon: &Lexicon,
 ) -> Result<Vec<Vec<PhonemizedSentence>>, TextError> {
+    phonemize_sentences_cut(text, limits, lexicon, 0)
+}
+
+/// [`phonemize_sentences`] with an **early cut**: when `first_chunk` > 0 and the first chunk
+/// of the text would hold more than `first_chunk` phoneme characters (each word counted with
+/// 2 for the space and stress around it, as for `max_phonemes_per_chunk`), its first words are
+/// made a chunk of their own ([`early_cut`]: at the last clause punctuation within the budget,
+/// else before the last phrase-starting word, else at the last word within it). The streaming
+/// engine uses it for the first chunk of a stream, whose preparation (text encoder + duration
+/// predictor over the whole chunk) would otherwise delay the first audio. Later chunks are
+/// prepared while earlier audio plays and are never cut this way.
+pub fn phonemize_sentences_cut(
+    text: &str,
+    limits: &TextLimits,
+    lexicon: &Lexicon,
+    first_chunk: usize,
+) -> Result<Vec<Vec<PhonemizedSentence>>, TextError> {
     let clean = validate_mapped(text, limits)?;
     let spoken = normalize_tokens(&clean.text);
     let rendered = normalize::render_tokens(&spoken);
@@ -120,7 +137,15 @@ pub fn phonemize_sentences(
             clean.source_span(&span)
         };
         let mut group = Vec::new();
-        chunk_sentence(&words, sentence.terminator, limits, &source_of, &mut group);
+        let first = if out.is_empty() { first_chunk } else { 0 };
+        chunk_sentence(
+            &words,
+            sentence.terminator,
+            limits,
+            first,
+            &source_of,
+            &mut group,
+        );
         if !group.is_empty() {
             out.push(group);
         }
@@ -149,11 +174,116 @@ fn word_cost(w: &g2p::WordPhon) -> (usize, usize) {
     (w.phon.chars().count() + 2, w.text.chars().count() + 1)
 }
 
-/// Splits a phonemized sentence into chunks that respect the limits.
+/// Words before which a sentence without clause punctuation within the budget is cut early
+/// ([`early_cut`]): conjunctions, relative words and common prepositions, where speakers
+/// often phrase.
+const PHRASE_STARTERS: &[&str] = &[
+    "and", "but", "or", "nor", "so", "yet", "because", "although", "though", "while", "when",
+    "where", "whereas", "which", "who", "whom", "whose", "that", "if", "unless", "until", "after",
+    "before", "since", "as", "in", "on", "at", "to", "for", "with", "from", "by", "about", "into",
+    "onto", "over", "under", "through", "between", "without", "during", "against", "across",
+    "around", "behind", "beyond", "toward", "towards", "upon", "within",
+];
+
+/// Determiners: a noun phrase starts at them, a weaker place to cut than [`PHRASE_STARTERS`].
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "this", "these", "those", "his", "her", "its", "their", "our", "my", "your",
+    "some", "every", "each", "no",
+];
+
+/// Fewest words in front of a cut that is not at clause punctuation ([`early_cut`]).
+const EARLY_CUT_MIN_WORDS: usize = 3;
+
+/// How far past the budget clause punctuation is still taken ([`early_cut`]): a first clause
+/// up to 3/2 of the budget costs a few milliseconds more than a cut inside it, and sounds
+/// better.
+const EARLY_CUT_STRETCH: (usize, usize) = (3, 2);
+
+/// Whether a word's first spoken word is one of `list`.
+fn first_word_in(w: &g2p::WordPhon, list: &[&str]) -> bool {
+    let first = w.text.split_whitespace().next().unwrap_or("");
+    list.iter().any(|p| first.eq_ignore_ascii_case(p))
+}
+
+/// Where to end a stream's first piece of speech: `Some(k)` (1 ≤ k < `words.len()`) makes
+/// `words[..k]` a chunk of its own; `None` when the words fit in `budget` phoneme characters
+/// (counted as [`word_cost`] does) or cannot be cut. Never between two words read from one
+/// source span (`$79.99` → "seventy nine dollars …" stays one piece, so its word timing stays
+/// whole). Preference: the last clause punctuation within [`EARLY_CUT_STRETCH`] × the budget;
+/// else, within the budget and with at least [`EARLY_CUT_MIN_WORDS`] words in front, before
+/// the last phrase-starting word ([`PHRASE_STARTERS`]), else before the last determiner
+/// ([`DETERMINERS`]), neither right after another such word or "of" ("on | your own"); else
+/// after the last word within the budget that is not such a word (else any); else (a first span longer than the budget) after that span.
+fn early_cut(
+    words: &[g2p::WordPhon],
+    budget: usize,
+    source_of: &dyn Fn(&Range<usize>) -> Range<usize>,
+) -> Option<usize> {
+    let n = words.len();
+    let total: usize = words.iter().map(|w| word_cost(w).0).sum();
+    if budget == 0 || total <= budget || n < 2 {
+        return None;
+    }
+    // fit(b): how many words fit in b (at least one), leaving at least one after them.
+    let fit = |b: usize| {
+        let (mut ph, mut k) = (0usize, 0usize);
+        for w in words {
+            let p = word_cost(w).0;
+            if k > 0 && ph + p > b {
+                break;
+            }
+            ph += p;
+            k += 1;
+        }
+        k.min(n - 1)
+    };
+    let (num, den) = EARLY_CUT_STRETCH;
+    let (within, stretched) = (fit(budget), fit(budget.saturating_mul(num) / den));
+    // A cut before word k is allowed unless words k - 1 and k share their source span.
+    let allowed = |k: usize| match (words.get(k.wrapping_sub(1)), words.get(k)) {
+        (Some(a), Some(b)) => source_of(&a.tokens) != source_of(&b.tokens),
+        _ => false,
+    };
+    let punct_at = |k: usize| {
+        words
+            .get(k.wrapping_sub(1))
+            .is_some_and(|w| w.punct.is_some())
+    };
+    if let Some(k) = (1..=stretched).rev().find(|&k| allowed(k) && punct_at(k)) {
+        return Some(k);
+    }
+    let function_word = |w: &g2p::WordPhon| {
+        first_word_in(w, PHRASE_STARTERS)
+            || first_word_in(w, DETERMINERS)
+            || first_word_in(w, &["of"])
+    };
+    for list in [PHRASE_STARTERS, DETERMINERS] {
+        let starts = |k: usize| {
+            words.get(k).is_some_and(|w| first_word_in(w, list))
+                && !words.get(k - 1).is_some_and(function_word)
+        };
+        if let Some(k) = (EARLY_CUT_MIN_WORDS..=within)
+            .rev()
+            .find(|&k| allowed(k) && starts(k))
+        {
+            return Some(k);
+        }
+    }
+    let after_content = |k: usize| !words.get(k - 1).is_some_and(function_word);
+    (1..=within)
+        .rev()
+        .find(|&k| allowed(k) && after_content(k))
+        .or_else(|| (1..=within).rev().find(|&k| allowed(k)))
+        .or_else(|| (within + 1..n).find(|&k| allowed(k)))
+}
+
+/// Splits a phonemized sentence into chunks that respect the limits; with `first_budget` > 0,
+/// its first chunk is cut early ([`early_cut`]).
 fn chunk_sentence(
     words: &[g2p::WordPhon],
     terminator: char,
     limits: &TextLimits,
+    first_budget: usize,
     source_of: &dyn Fn(&Range<usize>) -> Range<usize>,
     out: &mut Vec<PhonemizedSentence>,
 ) {
@@ -185,6 +315,11 @@ fn chunk_sentence(
             && c > start
         {
             end = c;
+        }
+        if start == 0
+            && let Some(k) = early_cut(words.get(..end).unwrap_or(&[]), first_budget, source_of)
+        {
+            end = k;
         }
         let chunk = words.get(start..end).unwrap_or(&[]);
         let is_last = end >= n;
@@ -370,5 +505,88 @@ mod tests {
         }
         assert!(r[0].phonemes.ends_with(','));
         assert!(r[0].source.end <= r[1].source.start);
+    }
+
+    /// Words (spoken text, source) of all chunks of the first group.
+    fn first_group_words(g: &[Vec<PhonemizedSentence>]) -> Vec<(String, Range<usize>)> {
+        g[0].iter()
+            .flat_map(|c| c.words.iter().map(|w| (w.text.clone(), w.source.clone())))
+            .collect()
+    }
+
+    #[test]
+    fn early_cut_takes_the_first_clause_of_the_first_sentence_only() {
+        let lex = Lexicon::builtin();
+        let l = TextLimits::default();
+        let text = "She sells seashells by the seashore, and the shells she sells are surely \
+                    seashells. She sells seashells by the seashore, and the shells she sells are \
+                    surely seashells.";
+        let whole = phonemize_sentences(text, &l, lex).expect("ok");
+        let cut = phonemize_sentences_cut(text, &l, lex, 60).expect("ok");
+        assert_eq!(whole[0].len(), 1);
+        assert_eq!(cut[0].len(), 2, "{cut:?}");
+        assert_eq!(cut[0][0].text, "She sells seashells by the seashore");
+        assert!(cut[0][0].phonemes.ends_with(','), "{cut:?}");
+        assert!(cut[0][1].phonemes.ends_with('.'), "{cut:?}");
+        // Same words, same source spans; later sentences untouched.
+        assert_eq!(first_group_words(&cut), first_group_words(&whole));
+        assert_eq!(cut[1], whole[1]);
+        // Budget 0, or a sentence within it: no cut.
+        assert_eq!(
+            phonemize_sentences_cut(text, &l, lex, 0).expect("ok"),
+            whole
+        );
+        let short = "Hello world. How are you?";
+        assert_eq!(
+            phonemize_sentences_cut(short, &l, lex, 60).expect("ok"),
+            phonemize_sentences(short, &l, lex).expect("ok")
+        );
+    }
+
+    #[test]
+    fn early_cut_without_punctuation_prefers_a_phrase_start_and_keeps_spans_whole() {
+        let lex = Lexicon::builtin();
+        let l = TextLimits::default();
+        let text = "The old keeper climbed the narrow stairs and polished the great brass lens \
+                    until it gleamed in the morning light";
+        let cut = phonemize_sentences_cut(text, &l, lex, 60).expect("ok");
+        let first = &cut[0][0];
+        let cost: usize = first
+            .words
+            .iter()
+            .map(|w| first.word_phonemes(w).chars().count() + 2)
+            .sum();
+        assert!(cost <= 60, "{first:?}");
+        let next = cut[0][1].words.first().map(|w| w.text.as_str());
+        assert!(
+            next.is_some_and(|w| PHRASE_STARTERS.contains(&w)),
+            "{cut:?}"
+        );
+        // Clause punctuation a little past the budget is still taken.
+        let clause = "Every morning the old lighthouse keeper climbed the narrow spiral stairs, \
+                      polished the great brass lens until it gleamed.";
+        let cut = phonemize_sentences_cut(clause, &l, lex, 80).expect("ok");
+        assert!(cut[0][0].text.ends_with("spiral stairs"), "{cut:?}");
+        // Without punctuation, never between a preposition and its noun phrase.
+        let text = "Speech synthesis in the browser keeps all of your words on your own device";
+        let cut = phonemize_sentences_cut(text, &l, lex, 60).expect("ok");
+        let next = cut[0][1]
+            .words
+            .first()
+            .map(|w| w.text.as_str())
+            .unwrap_or("");
+        assert!(!DETERMINERS.contains(&next), "{cut:?}");
+        assert!(first.phonemes.ends_with(','), "{first:?}");
+        // A span read as several words ("$1,234.56") is never cut inside.
+        let money = "$1,234,567.89 was paid to the old keeper of the lighthouse on the rocks";
+        let cut = phonemize_sentences_cut(money, &l, lex, 20).expect("ok");
+        let whole = phonemize_sentences(money, &l, lex).expect("ok");
+        assert_eq!(first_group_words(&cut), first_group_words(&whole));
+        let spans = |c: &PhonemizedSentence| -> Vec<Range<usize>> {
+            c.words.iter().map(|w| w.source.clone()).collect()
+        };
+        let (a, b) = (spans(&cut[0][0]), spans(&cut[0][1]));
+        assert!(a.iter().all(|s| !b.contains(s)), "{cut:?}");
+        assert_eq!(money.get(a[0].clone()), Some("$1,234,567.89"));
     }
 }

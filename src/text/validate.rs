@@ -16,6 +16,12 @@ pub struct TextLimits {
     pub max_sentence_chars: usize,
     /// Maximum number of phoneme characters in one [`super::PhonemizedSentence`].
     pub max_phonemes_per_chunk: usize,
+    /// Early cut of a stream's first chunk (the streaming engine's first piece of speech):
+    /// past this many phoneme characters, its first clause or words are spoken on their own
+    /// ([`super::phonemize_sentences_cut`]) so that the first audio does not wait for the whole
+    /// first sentence to be prepared. 0 turns the cut off. The plain `phonemize*` functions
+    /// never cut early.
+    pub first_chunk_phonemes: usize,
 }
 
 impl Default for TextLimits {
@@ -24,12 +30,13 @@ impl Default for TextLimits {
             max_chars: crate::limits::MAX_TEXT_CHARS,
             max_sentence_chars: crate::limits::MAX_SENTENCE_CHARS,
             max_phonemes_per_chunk: crate::limits::MAX_PHONEMES_PER_CHUNK,
+            first_chunk_phonemes: crate::limits::FIRST_CHUNK_PHONEMES,
         }
     }
 }
 
 impl TextLimits {
-    /// Checks that no limit is zero.
+    /// Checks that no limit is zero (`first_chunk_phonemes` may be: it turns the early cut off).
     pub fn check(&self) -> Result<(), TextError> {
         if self.max_chars == 0 {
             return Err(TextError::InvalidLimits { field: "max_chars" });

@@ -9,7 +9,7 @@ Prints Markdown tables to stdout; progress goes to stderr.
 
 usage: wer.py [--sentences F --references F] [--plain F --plain-references F]
               [--sotto BIN] [--voice DIR] [--onnx FILE] [--model-dir DIR]
-              [--work DIR] [--seed N] [--systems sotto,piper]
+              [--work DIR] [--seed N] [--systems sotto,piper] [--sotto-arg ARG ...]
 
 Setup (see tools/wer/requirements.txt):
   python3 -m venv target/wervenv
@@ -147,7 +147,7 @@ def post_norm(t):
 
 def synth_sotto(args, text, out):
     cmd = [str(args.sotto), "speak", "--voice", str(args.voice), "--text", text,
-           "--out", str(out), "--seed", str(args.seed)]
+           "--out", str(out), "--seed", str(args.seed)] + args.sotto_arg
     last = None
     for attempt in range(8):  # the binary may be replaced by a concurrent build
         try:
@@ -192,6 +192,8 @@ def main():
     ap.add_argument("--work", default=REPO / "target/wer", type=Path,
                     help="where the WAV files are written")
     ap.add_argument("--seed", default=1, type=int, help="Sotto --seed")
+    ap.add_argument("--sotto-arg", action="append", default=[],
+                    help="extra argument for `sotto speak` (repeatable), e.g. --sotto-arg=--no-early-cut")
     ap.add_argument("--systems", default="sotto,piper", help="comma-separated subset")
     ap.add_argument("--threads", default=2, type=int, help="ASR CPU threads")
     args = ap.parse_args()
