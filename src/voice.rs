@@ -171,6 +171,12 @@ impl Voice {
         &self.manifest
     }
 
+    /// Vocodes on the hand-written CPU kernels (`true`, the default on the CPU device) or on
+    /// burn's ops (`false`: the reference path, for tests and benchmarks). No effect on WebGPU.
+    pub fn set_vocoder_kernels(&mut self, on: bool) {
+        self.vocoder.set_kernels(on);
+    }
+
     /// The voice's Piper defaults, seed 0.
     pub fn default_options(&self) -> SynthesisOptions {
         let i = self.manifest.inference;

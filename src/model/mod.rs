@@ -21,6 +21,7 @@
 pub mod config;
 pub mod duration;
 pub mod flow;
+pub mod kernels;
 pub mod layers;
 pub mod load;
 pub mod names;
