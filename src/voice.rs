@@ -171,9 +171,11 @@ impl Voice {
         &self.manifest
     }
 
-    /// Vocodes on the hand-written CPU kernels (`true`, the default on the CPU device) or on
-    /// burn's ops (`false`: the reference path, for tests and benchmarks). No effect on WebGPU.
-    pub fn set_vocoder_kernels(&mut self, on: bool) {
+    /// Runs the flow and the vocoder on the hand-written CPU kernels (`true`, the default on
+    /// the CPU device) or on burn's ops (`false`: the reference path, for tests and
+    /// benchmarks; [`crate::model::kernels`]). No effect on WebGPU.
+    pub fn set_cpu_kernels(&mut self, on: bool) {
+        self.acoustic.set_kernels(on);
         self.vocoder.set_kernels(on);
     }
 

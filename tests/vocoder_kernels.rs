@@ -1,5 +1,5 @@
 //! The vocoder's CPU kernels (`sotto::model::kernels`) against burn's ops (the reference path,
-//! `Voice::set_vocoder_kernels(false)`): the whole voice's output, same length and ≥ 60 dB SNR,
+//! `Voice::set_cpu_kernels(false)`): the whole voice's output, same length and ≥ 60 dB SNR,
 //! on the tiny random voice (noise off and on) and on the real voice. Per-layer checks
 //! (≥ 80 dB against burn's `conv1d`, every instruction set) are the crate's unit tests.
 
@@ -21,15 +21,15 @@ fn snr_db(reference: &[f32], x: &[f32]) -> f64 {
 
 /// `ids` spoken with the kernels and with burn's ops: (kernels, reference).
 fn both(voice: &mut Voice, ids: &[i64], opts: &SynthesisOptions) -> (Vec<f32>, Vec<f32>) {
-    voice.set_vocoder_kernels(true);
+    voice.set_cpu_kernels(true);
     let fast = pollster::block_on(voice.synthesize_ids(ids, opts))
         .unwrap()
         .samples;
-    voice.set_vocoder_kernels(false);
+    voice.set_cpu_kernels(false);
     let reference = pollster::block_on(voice.synthesize_ids(ids, opts))
         .unwrap()
         .samples;
-    voice.set_vocoder_kernels(true);
+    voice.set_cpu_kernels(true);
     (fast, reference)
 }
 

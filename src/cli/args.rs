@@ -180,10 +180,10 @@ pub struct BenchArgs {
     /// Frames in the first window (default: the library's `FIRST_WINDOW_FRAMES`).
     #[arg(long, value_name = "FRAMES")]
     pub first_window: Option<usize>,
-    /// Vocode with burn's ops instead of the CPU kernels (the reference path; for before /
-    /// after comparisons in one binary).
+    /// Run the flow and the vocoder on burn's ops instead of the CPU kernels (the reference
+    /// path; for before / after comparisons in one binary).
     #[arg(long)]
-    pub reference_vocoder: bool,
+    pub burn_ops: bool,
 }
 
 /// Where `speak` writes.

@@ -52,7 +52,7 @@ fn thread_cpu_s() -> Option<f64> {
 pub fn run(a: BenchArgs) -> Result<(), Failure> {
     let t0 = Instant::now();
     let mut voice = load(&a.voice, &Default::default())?;
-    voice.set_vocoder_kernels(!a.reference_vocoder);
+    voice.set_cpu_kernels(!a.burn_ops);
     let load_s = t0.elapsed().as_secs_f64();
     if let Some(f) = &a.text_file {
         return run_texts(&voice, load_s, f, a.runs);

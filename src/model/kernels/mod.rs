@@ -9,12 +9,16 @@
 //! (upsampling) convolutions run as `stride` phases of ordinary convolutions on the same
 //! kernels.
 //!
+//! [`FlowKernels`] runs the flow's WaveNet couplings (per window, like the vocoder) on the
+//! same kernels, with the gate's tanh · sigmoid and the residual / skip sums fused.
+//!
 //! [`HifiGan`] is the whole generator on these kernels: [`super::Vocoder`] builds it when the
 //! voice is loaded on the CPU (flex) device and otherwise (WebGPU) keeps burn's path. burn's
 //! `conv1d` stays the reference the kernels are tested against (`tests.rs`: ≥ 80 dB SNR per
 //! layer shape, every instruction set this CPU has; the whole voice ≥ 60 dB).
 
 pub mod conv;
+mod flow;
 mod hifigan;
 #[cfg(test)]
 mod tests;
@@ -24,6 +28,7 @@ mod wasm;
 mod x86;
 
 pub use conv::{PackedConv, PackedConvTranspose};
+pub use flow::FlowKernels;
 pub use hifigan::HifiGan;
 
 use std::sync::OnceLock;

@@ -4,9 +4,10 @@
 //! set this machine has; and the whole generator against burn's path.
 
 use super::hifigan::{host, pack, pack_up};
-use super::{HifiGan, Isa};
+use super::{FlowKernels, HifiGan, Isa};
 use crate::backend;
 use crate::model::config::{VitsConfig, joe_medium};
+use crate::model::flow::Flow;
 use crate::model::layers::same_conv;
 use crate::model::vocoder::Vocoder;
 use burn::nn::conv::ConvTranspose1dConfig;
@@ -144,4 +145,30 @@ fn resblock1_generator_matches_burn() {
     c.resblock_kernel_sizes = vec![3, 7, 11];
     c.resblock_dilation_sizes = vec![vec![1, 3, 5]; 3];
     check_generator(&c, 3);
+}
+
+/// The flow of `c` (burn's random initial weights), kernels vs burn's path, every ISA.
+fn check_flow(c: &VitsConfig, frames: usize) {
+    let device = backend::cpu();
+    let mut f = Flow::init(c, &device);
+    f.set_kernels(false);
+    let z = random([1, c.inter_channels, frames]);
+    let reference = host(f.reverse(z.clone(), None)).unwrap();
+    for isa in Isa::available() {
+        let k = FlowKernels::with_isa(&f, isa).expect("packs");
+        let y = host(k.reverse(z.clone(), None).unwrap()).unwrap();
+        let s = snr_db(&reference, &y);
+        assert!(s >= 80.0, "{isa:?}: {s:.1} dB");
+    }
+    f.set_kernels(true);
+    let y = host(f.reverse(z, None)).unwrap();
+    assert!(snr_db(&reference, &y) >= 80.0);
+}
+
+#[test]
+fn joe_medium_flow_matches_burn() {
+    check_flow(&joe_medium(), 11);
+    let mut c = joe_medium();
+    c.flow_dilation_rate = 2;
+    check_flow(&c, 5);
 }
