@@ -48,15 +48,20 @@ def main():
             o.write(",".join(map(str, json.loads(line)["ids"])) + "\n")
 
     engines = [
-        ("sotto (burn flex, 1 thread)", [sotto, "bench", "--voice", voice_dir, "--ids-file", ids_txt, "--runs", runs]),
+        ("sotto (CPU kernels, 1 thread)", [sotto, "bench", "--voice", voice_dir, "--ids-file", ids_txt, "--runs", runs]),
         ("onnxruntime (1 thread)", [sys.executable, os.path.join(ROOT, "tools", "ort_run.py"), onnx, ids_jsonl, "--bench", runs]),
         ("piper-tts 1.8.0 runtime (ORT default threads)", [sys.executable, os.path.join(ROOT, "tools", "ort_run.py"), onnx, ids_jsonl, "--bench", runs, "--piper"]),
+        # The same binary on burn's ops (flex im2col conv1d, unfused element-wise passes).
+        ("sotto (burn ops, 1 thread)", [sotto, "bench", "--voice", voice_dir, "--ids-file", ids_txt, "--runs", runs, "--burn-ops"]),
     ]
     rows = []
     sotto_runs = None
+    burn_runs = None
     for name, cmd in engines:
         result, rss = child(cmd)
         sotto_runs = sotto_runs or result
+        if "--burn-ops" in cmd:
+            burn_runs = result
         synth, audio = summarize(result)
         rows.append((name, result["load_s"], synth, audio, rss))
     base = rows[1][2]
@@ -73,6 +78,12 @@ def main():
     print(f"\nSotto's time by stage: once per sentence (encoder + duration predictor + prior) {acoustic:.3f} s "
           f"({100 * acoustic / total:.0f}%), windows (flow + HiFi-GAN) {total - acoustic:.3f} s "
           f"({100 * (total - acoustic) / total:.0f}%); first audio after {first:.3f} s on average.")
+    for label, r in (("CPU kernels", sotto_runs), ("burn ops", burn_runs)):
+        cpu = sum(statistics.median(u["synth_cpu_s"]) for u in r["utterances"] if u["synth_cpu_s"])
+        ac = sum(statistics.median(u["acoustic_s"]) for u in r["utterances"])
+        syn = sum(statistics.median(u["synth_s"]) for u in r["utterances"])
+        print(f"Sotto ({label}): synth {syn:.3f} s wall, {cpu:.3f} s CPU of the synthesizing thread; "
+              f"once per sentence {ac:.3f} s, windows (flow + HiFi-GAN) {syn - ac:.3f} s.")
 
 
 if __name__ == "__main__":

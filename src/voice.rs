@@ -171,6 +171,14 @@ impl Voice {
         &self.manifest
     }
 
+    /// Runs the flow and the vocoder on the hand-written CPU kernels (`true`, the default on
+    /// the CPU device) or on burn's ops (`false`: the reference path, for tests and
+    /// benchmarks; [`crate::model::kernels`]). No effect on WebGPU.
+    pub fn set_cpu_kernels(&mut self, on: bool) {
+        self.acoustic.set_kernels(on);
+        self.vocoder.set_kernels(on);
+    }
+
     /// The voice's Piper defaults, seed 0.
     pub fn default_options(&self) -> SynthesisOptions {
         let i = self.manifest.inference;

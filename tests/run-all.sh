@@ -49,6 +49,8 @@ cargo test --release --locked
 # Windowed synthesis against whole-sentence synthesis on the real voice (ignored by a plain
 # `cargo test`: it needs the fetched voice, and fails if it is missing).
 SOTTO_VOICE_DIR="$voice" cargo test --release --locked --test windowed -- --ignored
+# The vocoder's CPU kernels against burn's ops on the real voice (≥ 60 dB).
+SOTTO_VOICE_DIR="$voice" cargo test --release --locked --test vocoder_kernels -- --ignored
 
 # Native memory soak on the real voice: 300 syntheses, RSS after 300 within 10% of after 20.
 cargo test --release --locked --test soak -- --ignored --nocapture

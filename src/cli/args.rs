@@ -254,6 +254,10 @@ pub struct BenchArgs {
     /// With `--text-file`: threads vocoding windows in parallel (`sotto::pool`; default 1).
     #[arg(long, value_name = "N", value_parser = parse_threads, requires = "text_file")]
     pub threads: Option<usize>,
+    /// Run the flow and the vocoder on burn's ops instead of the CPU kernels (the reference
+    /// path; for before / after comparisons in one binary).
+    #[arg(long)]
+    pub burn_ops: bool,
 }
 
 /// Where `speak` writes.

@@ -51,7 +51,8 @@ fn thread_cpu_s() -> Option<f64> {
 /// Runs `sotto bench`.
 pub fn run(a: BenchArgs) -> Result<(), Failure> {
     let t0 = Instant::now();
-    let voice = load(&a.voice, &Default::default())?;
+    let mut voice = load(&a.voice, &Default::default())?;
+    voice.set_cpu_kernels(!a.burn_ops);
     let load_s = t0.elapsed().as_secs_f64();
     if let Some(f) = &a.text_file {
         return run_texts(&voice, load_s, f, &a);

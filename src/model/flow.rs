@@ -4,21 +4,23 @@
 //! (`ResidualCouplingLayer` with `mean_only=True`, `WN`, `Flip`), inference only, batch 1.
 
 use super::config::VitsConfig;
+use super::kernels::FlowKernels;
 use super::layers::{pointwise_conv, same_conv};
 use burn::module::Module;
 use burn::nn::conv::Conv1d;
 use burn::tensor::activation::{sigmoid, tanh};
 use burn::tensor::{Device, Tensor};
+use std::sync::Arc;
 
 /// WaveNet-style stack of gated dilated convolutions (`modules.WN`). A multi-speaker voice has
 /// `cond_layer` (`gin → 2·hidden·layers`): the speaker embedding's contribution to every
 /// layer's gate, split per layer.
 #[derive(Module, Debug)]
-struct WaveNet {
-    in_layers: Vec<Conv1d>,
-    res_skip_layers: Vec<Conv1d>,
-    cond_layer: Option<Conv1d>,
-    hidden: usize,
+pub(super) struct WaveNet {
+    pub(super) in_layers: Vec<Conv1d>,
+    pub(super) res_skip_layers: Vec<Conv1d>,
+    pub(super) cond_layer: Option<Conv1d>,
+    pub(super) hidden: usize,
 }
 
 impl WaveNet {
@@ -78,18 +80,22 @@ impl WaveNet {
 
 /// One mean-only coupling layer.
 #[derive(Module, Debug)]
-struct CouplingLayer {
-    pre: Conv1d,
-    enc: WaveNet,
-    post: Conv1d,
-    half: usize,
+pub(super) struct CouplingLayer {
+    pub(super) pre: Conv1d,
+    pub(super) enc: WaveNet,
+    pub(super) post: Conv1d,
+    pub(super) half: usize,
 }
 
 /// The flow.
 #[derive(Module, Debug)]
 pub struct Flow {
     /// Upstream `flows.0, 2, 4, …` (the odd indices are parameter-free `Flip`s).
-    couplings: Vec<CouplingLayer>,
+    pub(super) couplings: Vec<CouplingLayer>,
+    /// The couplings packed for the CPU kernels ([`super::kernels`]), built when the voice is
+    /// loaded on the CPU (flex) device; `None` runs burn's ops.
+    #[module(skip)]
+    kernels: Option<Arc<FlowKernels>>,
 }
 
 impl Flow {
@@ -105,12 +111,35 @@ impl Flow {
                     half,
                 })
                 .collect(),
+            kernels: None,
         }
+    }
+
+    /// Runs the CPU kernels (`true`) or burn's ops (`false`, the reference). Has no effect
+    /// off the CPU device.
+    pub fn set_kernels(&mut self, on: bool) {
+        if on == self.kernels.is_some() {
+            return;
+        }
+        let cpu = self
+            .couplings
+            .first()
+            .is_some_and(|c| c.pre.weight.val().device() == crate::backend::cpu());
+        self.kernels = if on && cpu {
+            FlowKernels::new(self).map(Arc::new)
+        } else {
+            None
+        };
     }
 
     /// `z_p: [1, inter, t] -> z: [1, inter, t]`; `g: [1, gin, 1]` is the speaker embedding of
     /// a multi-speaker voice ([`super::AcousticModel::speaker`]), `None` for a single speaker.
     pub fn reverse(&self, mut x: Tensor<3>, g: Option<&Tensor<3>>) -> Tensor<3> {
+        if let Some(k) = &self.kernels
+            && let Some(z) = k.reverse(x.clone(), g)
+        {
+            return z;
+        }
         for l in self.couplings.iter().rev() {
             x = x.flip([1]); // Flip, undone first
             let x0 = x.clone().narrow(1, 0, l.half);

@@ -21,6 +21,7 @@
 pub mod config;
 pub mod duration;
 pub mod flow;
+pub mod kernels;
 pub mod layers;
 pub mod load;
 pub mod names;
@@ -155,7 +156,15 @@ impl AcousticModel {
         config: &VitsConfig,
         device: &Device,
     ) -> Result<Self, WeightsError> {
-        load::load(Self::init(config, device), store)
+        let mut m = load::load(Self::init(config, device), store)?;
+        m.flow.set_kernels(*device == crate::backend::cpu());
+        Ok(m)
+    }
+
+    /// Runs the flow on the CPU kernels (`true`, the default on the CPU device) or on burn's
+    /// ops (`false`, the reference; [`kernels`]). No effect off the CPU device.
+    pub fn set_kernels(&mut self, on: bool) {
+        self.flow.set_kernels(on);
     }
 
     /// Checks ids and options before any tensor is built.

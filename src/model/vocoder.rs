@@ -4,33 +4,35 @@
 //! `ResBlock2`). Weight norm was removed before Piper's ONNX export, so plain weights load.
 
 use super::config::VitsConfig;
+use super::kernels::HifiGan;
 use super::layers::same_conv;
 use crate::weights::{TensorStore, WeightsError};
 use burn::module::Module;
 use burn::nn::conv::{Conv1d, ConvTranspose1d, ConvTranspose1dConfig};
 use burn::tensor::activation::{leaky_relu, tanh};
 use burn::tensor::{Device, Tensor};
+use std::sync::Arc;
 
 /// `LRELU_SLOPE` in `modules.py`.
 const LRELU_SLOPE: f64 = 0.1;
 
 /// `modules.ResBlock1`: each step is a dilated conv then a plain one.
 #[derive(Module, Debug)]
-struct ResBlock1 {
-    convs1: Vec<Conv1d>,
-    convs2: Vec<Conv1d>,
+pub(super) struct ResBlock1 {
+    pub(super) convs1: Vec<Conv1d>,
+    pub(super) convs2: Vec<Conv1d>,
 }
 
 /// `modules.ResBlock2`: one dilated conv per step.
 #[derive(Module, Debug)]
-struct ResBlock2 {
-    convs: Vec<Conv1d>,
+pub(super) struct ResBlock2 {
+    pub(super) convs: Vec<Conv1d>,
 }
 
 /// A residual block of the type the config names (`resblock: "1" | "2"`). The variant is not
 /// part of a parameter's name (see [`super::names`]).
 #[derive(Module, Debug)]
-enum ResBlock {
+pub(super) enum ResBlock {
     One(ResBlock1),
     Two(ResBlock2),
 }
@@ -70,21 +72,25 @@ impl ResBlock {
 
 /// The HiFi-GAN generator, upstream `Generator`.
 #[derive(Module, Debug)]
-struct Generator {
-    conv_pre: Conv1d,
+pub(super) struct Generator {
+    pub(super) conv_pre: Conv1d,
     /// Multi-speaker voices: the speaker embedding's offset after `conv_pre` (`gin → ch0`).
-    cond: Option<Conv1d>,
-    ups: Vec<ConvTranspose1d>,
+    pub(super) cond: Option<Conv1d>,
+    pub(super) ups: Vec<ConvTranspose1d>,
     /// `resblock_kernel_sizes.len()` blocks per upsampling level, level-major (upstream order).
-    resblocks: Vec<ResBlock>,
-    conv_post: Conv1d,
-    num_kernels: usize,
+    pub(super) resblocks: Vec<ResBlock>,
+    pub(super) conv_post: Conv1d,
+    pub(super) num_kernels: usize,
 }
 
 /// Stage 2: the vocoder (`dec`).
 #[derive(Module, Debug)]
 pub struct Vocoder {
-    dec: Generator,
+    pub(super) dec: Generator,
+    /// The generator packed for the CPU kernels ([`super::kernels`]), built by [`Self::load`]
+    /// on the CPU (flex) device; `None` runs burn's ops (WebGPU, or kernels turned off).
+    #[module(skip)]
+    kernels: Option<Arc<HifiGan>>,
 }
 
 impl Vocoder {
@@ -121,6 +127,7 @@ impl Vocoder {
                 conv_post: same_conv(ch, 1, 7, 1).with_bias(false).init(device),
                 num_kernels: c.resblock_kernel_sizes.len(),
             },
+            kernels: None,
         }
     }
 
@@ -130,13 +137,39 @@ impl Vocoder {
         config: &VitsConfig,
         device: &Device,
     ) -> Result<Self, WeightsError> {
-        super::load::load(Self::init(config, device), store)
+        let mut v = super::load::load(Self::init(config, device), store)?;
+        v.set_kernels(*device == crate::backend::cpu());
+        Ok(v)
+    }
+
+    /// Runs the CPU kernels (`true`, the default on the CPU device) or burn's ops (`false`,
+    /// the reference they are tested against). Has no effect off the CPU device.
+    pub fn set_kernels(&mut self, on: bool) {
+        if on == self.kernels.is_some() {
+            return;
+        }
+        let cpu = self.dec.conv_pre.weight.val().device() == crate::backend::cpu();
+        self.kernels = if on && cpu {
+            HifiGan::new(&self.dec).map(Arc::new)
+        } else {
+            None
+        };
+    }
+
+    /// Whether [`Self::forward`] runs the CPU kernels.
+    pub fn kernels(&self) -> bool {
+        self.kernels.is_some()
     }
 
     /// `z: [1, inter, frames] -> audio: [1, 1, frames * hop]` in [-1, 1]; `speaker:
     /// [1, gin, 1]` is the speaker embedding of a multi-speaker voice
     /// ([`super::AcousticModel::speaker`]), `None` for a single speaker.
     pub fn forward(&self, z: Tensor<3>, speaker: Option<&Tensor<3>>) -> Tensor<3> {
+        if let Some(k) = &self.kernels
+            && let Some(audio) = k.forward(z.clone(), speaker)
+        {
+            return audio;
+        }
         let g = &self.dec;
         let mut x = g.conv_pre.forward(z);
         if let (Some(cond), Some(s)) = (&g.cond, speaker) {
