@@ -30,6 +30,7 @@ pub mod ids;
 pub mod limits;
 pub mod manifest;
 pub mod model;
+pub mod probe;
 pub mod rng;
 pub mod signing;
 pub mod speaker;
