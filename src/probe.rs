@@ -16,7 +16,7 @@ pub const PROBE_PHONEMES: &str = "həlˈoʊ.";
 /// The least agreement, in dB of SNR against the CPU's output, that counts as the same audio.
 ///
 /// Two correct f32 backends differ only by the order of their sums: on SwiftShader the probe
-/// measures ~70 dB (BENCHMARKS.md), and the browser test of the full sentence asks for 30 dB. A
+/// measured 88 dB (BENCHMARKS.md), and the browser test of the full sentence asks for 30 dB. A
 /// broken kernel (a wrong index, a race, a precision loss to f16) gives noise-like errors of the
 /// signal's size, below 10 dB. 30 dB (errors at 3% of the signal's amplitude) is far from both.
 pub const MIN_SNR_DB: f64 = 30.0;

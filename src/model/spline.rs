@@ -106,7 +106,7 @@ fn knots_t(unnormalized: Tensor<2>, min_size: f32, lo: f32, hi: f32) -> Tensor<2
     let [t, bins] = unnormalized.dims();
     let device = unnormalized.device();
     let sizes = softmax_t(unnormalized, 1) * (1.0 - min_size * bins as f32) + min_size;
-    let inner = (sizes.cumsum(1).narrow(1, 0, bins - 1)) * (hi - lo) + lo;
+    let inner = sizes.cumsum(1).narrow(1, 0, bins - 1) * (hi - lo) + lo;
     Tensor::cat(
         vec![
             Tensor::full([t, 1], lo, &device),
