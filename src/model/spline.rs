@@ -263,22 +263,12 @@ mod tests {
         .into_data()
         .to_vec::<f32>()
         .unwrap();
-        for i in 0..t {
+        assert_eq!(got.len(), t);
+        for (i, (&y, &g)) in ys.iter().zip(&got).enumerate() {
             let row = |v: &[f32], n: usize| v[i * n..(i + 1) * n].to_vec();
-            let want = inverse_scalar(
-                ys[i],
-                &row(&w, bins),
-                &row(&h, bins),
-                &row(&d, bins - 1),
-                tb,
-            );
+            let want = inverse_scalar(y, &row(&w, bins), &row(&h, bins), &row(&d, bins - 1), tb);
             let tol = 1e-5 * want.abs().max(1.0);
-            assert!(
-                (got[i] - want).abs() <= tol,
-                "y={} tensor={} scalar={want}",
-                ys[i],
-                got[i]
-            );
+            assert!((g - want).abs() <= tol, "y={y} tensor={g} scalar={want}");
         }
     }
 }
