@@ -261,7 +261,7 @@ mod tests {
             tb,
         )
         .into_data()
-        .to_vec::<f32>()
+        .try_to_vec::<f32>()
         .unwrap();
         assert_eq!(got.len(), t);
         for (i, (&y, &g)) in ys.iter().zip(&got).enumerate() {
