@@ -16,7 +16,7 @@ fn a_sentence_reads_back_its_frame_counts_and_its_windows_audio_only() {
     opts.noise_w = 0.0;
     // Long enough for several windows (the tiny voice speaks a few frames per id).
     let ids: Vec<i64> = (0..120).map(|i| 1 + i % 14).collect();
-    for length_scale in [1.0, 8.0] {
+    for length_scale in [1.0, 5.0] {
         opts.length_scale = length_scale;
         let p = pollster::block_on(voice.prepare(&ids, &opts)).unwrap();
         let windows = voice.windows(&p).len();
