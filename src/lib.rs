@@ -35,6 +35,7 @@ pub mod manifest;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod pool;
+pub mod probe;
 pub mod rng;
 pub mod signing;
 pub mod speaker;

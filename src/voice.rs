@@ -166,6 +166,47 @@ impl Voice {
         loader.finish(device)
     }
 
+    /// A copy of this voice with every weight on `device` (e.g. a CPU-built voice moved to
+    /// WebGPU, so both can run the same probe, [`crate::probe`]).
+    pub fn on_device(&self, device: &Device) -> Voice {
+        use burn::module::Module;
+        Voice {
+            manifest: self.manifest.clone(),
+            phonemes: self.phonemes.clone(),
+            acoustic: self.acoustic.clone().to_device(device),
+            vocoder: self.vocoder.clone().to_device(device),
+        }
+    }
+
+    /// The flow over the spans window `frames` needs: the latent the vocoder takes
+    /// (`[1, inter, spans.vocoder.len()]`, on the device), and the spans.
+    pub fn flow_window(&self, p: &Prepared, frames: &Range<usize>) -> (Tensor<3>, window::Spans) {
+        let s = window::spans(frames, p.frames, self.halo());
+        let z = self.acoustic.reverse_flow(p, s.flow.clone());
+        let z = z.narrow(2, s.vocoder.start - s.flow.start, s.vocoder.len());
+        (z, s)
+    }
+
+    /// The vocoder over [`Self::flow_window`]'s latent: window `frames`' samples, on the host.
+    pub async fn vocode_window(
+        &self,
+        p: &Prepared,
+        frames: &Range<usize>,
+        z: Tensor<3>,
+        s: &window::Spans,
+    ) -> Result<Vec<f32>> {
+        let hop = self.manifest.model.hop_length();
+        let wav = self
+            .wave(z, p.speaker())
+            .narrow(
+                2,
+                (frames.start - s.vocoder.start) * hop,
+                frames.len() * hop,
+            )
+            .reshape([-1]);
+        Ok(model::to_host::<1>(wav).await?)
+    }
+
     /// The manifest.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest

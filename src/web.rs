@@ -170,15 +170,95 @@ impl VoiceLoader {
         self.inner.add_shard(file, bytes).map_err(js_err)
     }
 
-    /// Builds the voice on `backend` (`auto`, `webgpu` or `cpu`); consumes the loader.
+    /// Builds the voice on `backend` (`auto`, `webgpu` or `cpu`); consumes the loader. `auto`
+    /// builds it on the CPU, copies it to WebGPU when an adapter initializes, speaks the probe
+    /// sentence on both ([`crate::probe`]) and keeps WebGPU only if they agree
+    /// ([`Engine::backend_reason`] says why, [`Engine::probe`] what was measured).
     pub async fn finish(self, backend: String) -> Result<Engine, JsError> {
+        if backend == "auto" {
+            return finish_auto(self.inner).await;
+        }
         let (device, chosen) = select_device(&backend).await?;
         let voice = self.inner.finish(&device).map_err(js_err)?;
         Ok(Engine {
             voice: Rc::new(voice),
             backend: chosen,
+            reason: format!("{} was asked for", chosen.name()),
+            probe: None,
         })
     }
+}
+
+/// TEST-ONLY hook, like [`test_trap`]: garbles the WebGPU side of the next 'auto' probes (its
+/// samples reversed in time), so the browser test can prove that a disagreeing GPU falls back
+/// to the CPU. The worker reaches it only through its `__test_probe` message.
+#[wasm_bindgen(js_name = __sotto_test_garble_probe)]
+pub fn test_garble_probe(on: bool) {
+    GARBLE_PROBE.with(|g| g.set(on));
+}
+
+thread_local! {
+    static GARBLE_PROBE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `performance.now()` of this worker (0 where there is none).
+fn now_ms() -> f64 {
+    let perf = Reflect::get(&js_sys::global(), &JsValue::from_str("performance")).ok();
+    let now = perf
+        .as_ref()
+        .and_then(|p| Reflect::get(p, &JsValue::from_str("now")).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    match (perf, now) {
+        (Some(p), Some(f)) => f.call0(&p).ok().and_then(|v| v.as_f64()).unwrap_or(0.0),
+        _ => 0.0,
+    }
+}
+
+/// `auto`: the voice on the CPU, then on WebGPU if an adapter initializes and the probe agrees.
+async fn finish_auto(loader: crate::VoiceLoader) -> Result<Engine, JsError> {
+    let cpu = loader.finish(&crate::backend::cpu()).map_err(js_err)?;
+    let on_cpu = |reason: String, probe: Option<String>| Engine {
+        voice: Rc::new(cpu.clone()),
+        backend: Backend::Cpu,
+        reason,
+        probe,
+    };
+    let Ok(device) = webgpu().await else {
+        return Ok(on_cpu("WebGPU did not initialize".into(), None));
+    };
+    let t0 = now_ms();
+    let gpu = cpu.on_device(&device);
+    let t1 = now_ms();
+    let g = crate::probe::probe(&gpu).await;
+    let t2 = now_ms();
+    let c = crate::probe::probe(&cpu).await;
+    let t3 = now_ms();
+    let (mut g, c) = match (g, c) {
+        (Ok(g), Ok(c)) => (g, c),
+        _ => return Ok(on_cpu("the WebGPU probe failed to run".into(), None)),
+    };
+    if GARBLE_PROBE.with(|f| f.get()) {
+        g.reverse();
+    }
+    let v = crate::probe::compare(&c, &g);
+    let probe = serde_json::json!({
+        "snrDb": v.snr_db.filter(|s| s.is_finite()),
+        "minSnrDb": crate::probe::MIN_SNR_DB,
+        "samples": c.len(),
+        "copyMs": t1 - t0,
+        "webgpuMs": t2 - t1,
+        "cpuMs": t3 - t2,
+    })
+    .to_string();
+    if !v.agree {
+        return Ok(on_cpu(v.reason, Some(probe)));
+    }
+    Ok(Engine {
+        voice: Rc::new(gpu),
+        backend: Backend::WebGpu,
+        reason: v.reason,
+        probe: Some(probe),
+    })
 }
 
 /// Chooses the device: WebGPU when asked (or on `auto`) and an adapter initializes, else the
@@ -231,6 +311,10 @@ async fn webgpu() -> Result<Device, JsError> {
 pub struct Engine {
     voice: Rc<Voice>,
     backend: Backend,
+    /// Why this backend ([`Engine::backend_reason`]).
+    reason: String,
+    /// The 'auto' probe's measurements, JSON ([`Engine::probe`]).
+    probe: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -238,6 +322,38 @@ impl Engine {
     /// `webgpu` or `cpu`.
     pub fn backend(&self) -> String {
         self.backend.name().into()
+    }
+
+    /// Why [`Self::backend`] was chosen, in words (the 'auto' probe's verdict, or the caller's
+    /// choice).
+    pub fn backend_reason(&self) -> String {
+        self.reason.clone()
+    }
+
+    /// The 'auto' probe's measurements as JSON (`{snrDb, minSnrDb, samples, copyMs, webgpuMs,
+    /// cpuMs}`), or `undefined` when no probe ran.
+    pub fn probe(&self) -> Option<String> {
+        self.probe.clone()
+    }
+
+    /// Device→host read-backs made so far by this wasm instance ([`crate::model::readbacks`]).
+    pub fn readbacks(&self) -> f64 {
+        crate::model::readbacks() as f64
+    }
+
+    /// Benchmark: times each stage of speaking Piper phoneme text (one sentence) with
+    /// `options` (JSON), as JSON ([`crate::probe::StageTimes`]).
+    pub fn time_stages(&self, phonemes: String, options: &str) -> Result<js_sys::Promise, JsValue> {
+        let opts = self.options(options)?;
+        let voice = self.voice.clone();
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let t = crate::probe::time_stages(&voice, &phonemes, &opts, &now_ms)
+                .await
+                .map_err(error)?;
+            let json = serde_json::to_string(&t)
+                .map_err(|_| named("Error", "cannot write the timings"))?;
+            Ok(JsValue::from_str(&json))
+        }))
     }
 
     /// Output sample rate in Hz.

@@ -13,6 +13,7 @@
 //               {type:'stats', id}   {type:'cancel', id}
 //               {type:'catalog', id, catalogUrl, wasmUrl, cache, allowedOrigins}: lists a voice catalog
 //               {type:'__test_trap', id, async}  (TEST-ONLY: traps the wasm instance; see src/web.rs)
+//               {type:'__test_probe', id, garble, acceptSoftware}  (TEST-ONLY: the 'auto' probe; see testProbe)
 //               (lexicon: null | {text} in the `--lexicon` format | {pairs: JSON [[word, phonemes]]};
 //                options: the caller's synthesis options as JSON, validated by the engine)
 // Messages out: {type:'progress'|'loaded'|'chunk'|'taken'|'done'|'lexicon'|'stats'|'catalog'|'error', id, ...}
@@ -51,7 +52,7 @@ self.onmessage = ({ data: msg }) => {
   }
   if (msg.type === 'push' || msg.type === 'close') return onInput(msg);
   if (msg.type === 'synth' && msg.incremental) openInput(msg.id);
-  const jobs = { load, synth, lexicon: setLexicon, stats, catalog, __test_trap: testTrap };
+  const jobs = { load, synth, lexicon: setLexicon, stats, catalog, __test_trap: testTrap, __test_probe: testProbe };
   const run = Object.hasOwn(jobs, msg.type) ? jobs[msg.type] : null;
   if (!run) return;
   const job = () => {
@@ -114,6 +115,17 @@ async function testTrap({ async }) {
   if (async) await new Promise(() => {}); // like a synthesis that never returns: the crash is reported from 'error'
 }
 
+/**
+ * TEST-ONLY (tests/browser/probe.test.mjs): for the next 'auto' loads, `acceptSoftware` lets a
+ * software (fallback) adapter be probed as a hardware one would be, and `garble` makes the
+ * engine garble the WebGPU side of the probe, so a disagreeing GPU can be shown to fall back.
+ */
+let probeTest = { garble: false, acceptSoftware: false };
+async function testProbe({ id, garble = false, acceptSoftware = false }) {
+  probeTest = { garble: Boolean(garble), acceptSoftware: Boolean(acceptSoftware) };
+  self.postMessage({ type: 'probeTest', id });
+}
+
 // ---------------------------------------------------------------------------- loading
 
 async function load({
@@ -152,7 +164,15 @@ async function load({
       await loadShard(loader, url, manifest.voice_id, shard, cache, report, staged);
       overallDone += shard.size;
     }
-    newEngine = await loader.finish(await chooseBackend(backend)); // consumes the loader
+    const choice = await chooseBackend(backend);
+    if (choice.backend === 'auto') {
+      const hook = wasmExports?.__sotto_test_garble_probe;
+      if (hook) hook(probeTest.garble);
+      else if (probeTest.garble) throw new Error('this engine build has no probe test hook');
+    }
+    const started = performance.now();
+    newEngine = await loader.finish(choice.backend); // consumes the loader
+    const finishMs = performance.now() - started;
     if (cancelled.has(id)) {
       newEngine.free(); // the caller gave up: keep the previous voice
       newLexicon?.free();
@@ -166,7 +186,8 @@ async function load({
     self.postMessage({
       type: 'loaded', id,
       info: { backend: engine.backend(), sampleRate: engine.sample_rate(), voiceId: engine.voice_id(),
-        numSpeakers: manifest.num_speakers ?? 1, speakers: speakerNames(manifest), inference: manifest.inference },
+        numSpeakers: manifest.num_speakers ?? 1, speakers: speakerNames(manifest), inference: manifest.inference,
+        backendReason: choice.reason ?? engine.backend_reason(), probe: probeInfo(engine.probe(), finishMs) },
       voiceFiles: pool ? { manifest: manifestBytes.slice(), signature } : undefined,
     });
   } catch (err) {
@@ -422,20 +443,40 @@ async function download(url, shard, report) {
   return loaded === shard.size ? bytes : bytes.subarray(0, loaded); // short: add_shard names it
 }
 
-/** Resolves 'auto' here so wgpu is only asked for when an adapter really exists. */
+/**
+ * Resolves 'auto' here so wgpu is only asked for when an adapter really exists: `{backend}` to
+ * pass to the engine, with `reason` when this decides it ('auto' is decided by the engine's
+ * probe, which gives its own reason).
+ */
 async function chooseBackend(backend) {
   const gpu = self.navigator?.gpu;
-  if (backend === 'cpu') return 'cpu';
+  if (backend === 'cpu') return { backend: 'cpu' };
   if (backend === 'webgpu') {
     if (!gpu) throw new Error('WebGPU is not available in this browser');
-    return 'webgpu';
+    return { backend: 'webgpu' };
   }
   if (backend !== 'auto') throw new Error("backend must be 'auto', 'webgpu' or 'cpu'");
   const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
+  if (!adapter) return { backend: 'cpu', reason: 'no WebGPU adapter' };
   // A fallback (software, e.g. SwiftShader) adapter is several times slower than the wasm CPU
   // backend, so 'auto' only takes a hardware adapter; 'webgpu' still accepts any.
-  if (!adapter || (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter)) return 'cpu';
-  return 'auto'; // Rust's 'auto' still falls back to CPU if wgpu fails to initialize
+  if ((adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) && !probeTest.acceptSoftware) {
+    return { backend: 'cpu', reason: 'the WebGPU adapter is a software fallback (slower than the CPU backend)' };
+  }
+  // The engine builds the voice on the CPU, copies it to WebGPU, speaks a probe sentence on
+  // both and keeps WebGPU only when they agree (src/probe.rs); it falls back to the CPU itself
+  // if wgpu fails to initialize.
+  return { backend: 'auto' };
+}
+
+/** The engine's probe measurements (JSON from Rust) plus the whole finish() time, or null. */
+function probeInfo(json, finishMs) {
+  if (!json) return null;
+  try {
+    return { ...JSON.parse(json), finishMs };
+  } catch {
+    return null;
+  }
 }
 
 // ---------------------------------------------------------------------------- lexicon

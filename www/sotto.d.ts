@@ -29,7 +29,11 @@ export interface LoadOptions {
    * connect-src must allow them too, and they must send CORS headers.
    */
   allowedOrigins?: ReadonlyArray<string | URL>;
-  /** 'auto' (default): WebGPU on a hardware adapter, else CPU (a software fallback adapter is slower). */
+  /**
+   * 'auto' (default): WebGPU on a hardware adapter whose output agrees with the CPU's on a
+   * probe sentence (see `Sotto.backendReason`, `Sotto.probe`), else CPU (a software fallback
+   * adapter is slower).
+   */
   backend?: 'auto' | Backend;
   onProgress?: (event: LoadProgress) => void;
   /** Override for pkg/sotto_bg.wasm (default: resolved by the wasm-bindgen glue). */
@@ -232,6 +236,27 @@ export interface CatalogOptions {
 /** A refused catalog (too large, malformed, an invalid field; the message names the field). */
 export type CatalogError = Error & { name: 'CatalogError' };
 
+/**
+ * The 'auto' probe: a short fixed sentence (noise 0) spoken on WebGPU and on the CPU at load;
+ * WebGPU is kept only if both give the same length and agree to `minSnrDb`.
+ */
+export interface BackendProbe {
+  /** SNR of the WebGPU audio against the CPU's, dB (null: lengths differ, or identical). */
+  snrDb: number | null;
+  /** The threshold (30 dB). */
+  minSnrDb: number;
+  /** Samples of the probe sentence. */
+  samples: number;
+  /** Copying the weights to the GPU, ms. */
+  copyMs: number;
+  /** The probe on WebGPU (first run: includes shader compilation), ms. */
+  webgpuMs: number;
+  /** The probe on the CPU, ms. */
+  cpuMs: number;
+  /** The whole voice build including the probe, ms. */
+  finishMs: number;
+}
+
 export class Sotto {
   /** Creates the worker and loads a voice. Rejects with an Error naming the shard on a failed check. */
   static load(options: LoadOptions): Promise<Sotto>;
@@ -246,6 +271,14 @@ export class Sotto {
   constructor(workerUrl?: string | URL);
   /** The backend in use; null until a voice has loaded. */
   readonly backend: Backend | null;
+  /**
+   * Why that backend, in words: the caller's choice, why 'auto' did not try WebGPU, or the
+   * probe's verdict (e.g. "WebGPU probe agreed with the CPU (71.2 dB SNR >= 30 dB)"). Null until
+   * a voice has loaded.
+   */
+  readonly backendReason: string | null;
+  /** What the 'auto' probe measured, when one ran; null otherwise. */
+  readonly probe: BackendProbe | null;
   /** Output sample rate in Hz; 0 until a voice has loaded. */
   readonly sampleRate: number;
   /** The loaded voice's id; null until a voice has loaded. */

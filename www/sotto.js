@@ -173,6 +173,8 @@ export class Sotto {
   #lexicon = null; // the lexicon message in effect (null: the built-in lexicon)
   #recovering = false; // a recovery reload is in flight: a crash now is not retried
   /** 'webgpu' | 'cpu' once a voice is loaded, null before. */ backend = null;
+  /** Why that backend, in words (the 'auto' probe's verdict); null before. */ backendReason = null;
+  /** The 'auto' probe's measurements ({snrDb, minSnrDb, samples, copyMs, webgpuMs, cpuMs, finishMs}) or null. */ probe = null;
   /** Output sample rate in Hz. */ sampleRate = 0;
   /** Id of the loaded voice. */ voiceId = null;
   /** Number of speakers in the loaded voice. */ numSpeakers = 1;
@@ -329,7 +331,8 @@ export class Sotto {
               const apply = (pool) => {
                 if (this.#disposed) return pool?.dispose();
                 Object.assign(this, {
-                  backend: msg.info.backend, sampleRate: msg.info.sampleRate,
+                  backend: msg.info.backend, backendReason: msg.info.backendReason ?? null,
+                  probe: msg.info.probe ?? null, sampleRate: msg.info.sampleRate,
                   voiceId: msg.info.voiceId, numSpeakers: msg.info.numSpeakers,
                   speakers: Object.freeze([...(msg.info.speakers ?? [])]),
                 });
@@ -591,6 +594,20 @@ export class Sotto {
   [Symbol.for('sotto.test.trap')](mode) {
     return new Promise((resolve, reject) => {
       this.#start({ type: '__test_trap', async: mode === 'async' }, { onMessage: () => {}, fail: reject });
+    });
+  }
+
+  /**
+   * TEST-ONLY (tests/browser/probe.test.mjs; no public name): sets how the next 'auto' loads
+   * probe WebGPU: `acceptSoftware` probes a software adapter as a hardware one, `garble` makes
+   * the WebGPU side of the probe disagree.
+   */
+  [Symbol.for('sotto.test.probe')]({ garble = false, acceptSoftware = false } = {}) {
+    return new Promise((resolve, reject) => {
+      this.#start({ type: '__test_probe', garble, acceptSoftware }, {
+        onMessage: (msg, finish) => { if (msg.type === 'probeTest') { finish(); resolve(); } },
+        fail: reject,
+      });
     });
   }
 

@@ -3,8 +3,8 @@
 //!
 //! Port of piper_train `vits/models.py` (`StochasticDurationPredictor.forward(reverse=True)`)
 //! and `vits/modules.py` (`DDSConv`, `ConvFlow`, `ElementwiseAffine`, `Flip`). The flow runs on
-//! a `[2, t]` latent; its spline step happens on the host ([`super::spline`]), the convolutions
-//! on the device.
+//! a `[2, t]` latent, all on the device (the spline too, [`super::spline`]): one read-back, the
+//! log-durations at the end.
 
 use super::config::VitsConfig;
 use super::layers::{ChannelNorm, pointwise_conv, same_conv};
@@ -134,32 +134,33 @@ impl DurationPredictor {
             x = x + cond.forward(s.clone());
         }
         let g = self.proj.forward(self.convs.forward(x, None));
-        let [mut z0, mut z1] = noise;
+        // The latent's two channels as `[t, 1]` columns; everything stays on the device until
+        // the log-durations are read back, once.
+        let column = |v: Vec<f32>| Tensor::<2>::from_data(TensorData::new(v, [t, 1]), &device);
+        let [z0, z1] = noise;
+        let (mut z0, mut z1) = (column(z0), column(z1));
         // Reverse order: Flip, ConvFlow(7), Flip, ConvFlow(5), Flip, ConvFlow(3), Flip, EA(0).
         let scale = (self.filter as f32).sqrt();
         let k = self.bins;
         for flow in self.conv_flows.iter().rev() {
             std::mem::swap(&mut z0, &mut z1); // Flip
-            let x0 = Tensor::<3>::from_data(TensorData::new(z0.clone(), [1, 1, t]), &device);
+            let x0 = z0.clone().reshape([1, 1, t]);
             let h = flow
                 .proj
                 .forward(flow.convs.forward(flow.pre.forward(x0), Some(g.clone())));
-            let h = to_host(h).await?; // [3k-1, t], channel-major
-            for (i, y) in z1.iter_mut().enumerate() {
-                let p: Vec<f32> = (0..3 * k - 1).map(|c| h[c * t + i]).collect();
-                let w: Vec<f32> = p[..k].iter().map(|v| v / scale).collect();
-                let hh: Vec<f32> = p[k..2 * k].iter().map(|v| v / scale).collect();
-                *y = super::spline::inverse(*y, &w, &hh, &p[2 * k..], self.tail_bound);
-            }
+            let h = h.reshape([3 * k - 1, t]).transpose(); // [t, 3k-1]: one frame per row
+            let w = h.clone().narrow(1, 0, k) / scale;
+            let hh = h.clone().narrow(1, k, k) / scale;
+            let d = h.narrow(1, 2 * k, k - 1);
+            z1 = super::spline::inverse(z1, w, hh, d, self.tail_bound);
         }
         std::mem::swap(&mut z0, &mut z1); // Flip (flows.2)
         // ElementwiseAffine reverse: x = (x - m) * exp(-logs); logw is channel 0, so channel 1
-        // (z1) is not needed past this point. Computed on the host as upstream's f32 math.
+        // (z1) is not needed past this point.
         let ea = &self.elementwise_affine;
-        let ea = to_host(Tensor::cat(vec![ea.m.val(), ea.logs.val()], 0)).await?; // [m0, m1, l0, l1]
-        let (Some(&m), Some(&logs)) = (ea.first(), ea.get(2)) else {
-            return Err(SynthesisError::Backend);
-        };
-        Ok(z0.iter().map(|v| (v - m) * (-logs).exp()).collect())
+        let m = ea.m.val().narrow(0, 0, 1); // [1, 1]
+        let logs = ea.logs.val().narrow(0, 0, 1);
+        let logw = (z0 - m) * (-logs).exp();
+        to_host(logw.reshape([t])).await
     }
 }

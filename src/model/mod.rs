@@ -83,8 +83,19 @@ impl SynthesisOptions {
     }
 }
 
+/// Device→host read-backs made by [`to_host`] since the process (or wasm instance) started.
+static READBACKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many tensors the pipeline has read back to the host so far (every read-back goes
+/// through [`to_host`]): on WebGPU each one waits for the queue to drain, so benchmarks count
+/// them per second of speech (BENCHMARKS.md). A counter, cheap enough to stay always on.
+pub fn readbacks() -> u64 {
+    READBACKS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Reads a tensor back to the host (async: WebGPU read-backs are).
 pub(crate) async fn to_host<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, SynthesisError> {
+    READBACKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let data = t
         .into_data_async()
         .await
