@@ -139,7 +139,7 @@ pub async fn time_stages(
         // Drain the queue: read one value of the latent back (profiling only).
         crate::model::to_host::<1>(z.clone().narrow(2, 0, 1).reshape([-1]).narrow(0, 0, 1)).await?;
         let b = now();
-        let samples = voice.vocode_window(&p, &w, z, &s).await?;
+        let samples = voice.vocode_flow_window(&p, &w, z, &s).await?;
         let c = now();
         out.samples += samples.len();
         out.windows.push(WindowTimes {

@@ -188,7 +188,7 @@ impl Voice {
     }
 
     /// The vocoder over [`Self::flow_window`]'s latent: window `frames`' samples, on the host.
-    pub async fn vocode_window(
+    pub async fn vocode_flow_window(
         &self,
         p: &Prepared,
         frames: &Range<usize>,
