@@ -161,7 +161,7 @@ test('the text data (lexicon, letter-to-sound rules) is verified before use and 
     server.override(TEXT, send(gzipSync(tampered)));
     const bad = await loadAndRead(page);
     console.log(`tampered text data: ${bad.error}`);
-    assert.match(bad.error ?? '', /^TextError: invalid pronunciation data: SHA-256 mismatch/);
+    assert.match(bad.error ?? '', /^TextError: (Sotto: )?invalid pronunciation data: SHA-256 mismatch/);
     assert.deepEqual((await cacheState(page)).text, [], 'refused text data is not cached');
     // Sent with Content-Encoding: gzip, fetch hands over the decoded bytes: taken as they are.
     server.override(TEXT, send(real, { 'Content-Encoding': 'gzip' }));
