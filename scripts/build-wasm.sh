@@ -22,6 +22,10 @@ target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,s
 # Assemble in pkg.new and swap at the end, so pkg/ is never half-written.
 rm -rf pkg.new
 wasm-bindgen --target web --out-dir pkg.new --out-name sotto "$target/wasm32-unknown-unknown/$profile/sotto.wasm"
+# The front-end's lexicon and letter-to-sound rules, outside the wasm (src/text/builtin.rs): the
+# lexicon, a NUL byte, the rules, gzipped (-n: no name or time, so the bytes are reproducible).
+# The worker fetches it, gunzips it and installs it; Rust checks its pinned SHA-256.
+{ cat src/text/data/lexicon.txt; printf '\0'; cat src/text/data/lts_rules.txt; } | gzip -9 -n > pkg.new/sotto-text.bin.gz
 opt="$root/node_modules/.bin/wasm-opt"
 if [ "${SOTTO_WASM_OPT:-1}" = 0 ]; then
   echo "note: SOTTO_WASM_OPT=0, skipping wasm-opt (a development build)"
@@ -36,3 +40,4 @@ rm -rf pkg && mv pkg.new pkg
 raw=$(stat -c %s pkg/sotto_bg.wasm)
 gz=$(gzip -9 -c pkg/sotto_bg.wasm | wc -c)
 echo "pkg/sotto_bg.wasm: $raw bytes raw, $gz bytes gzip -9"
+echo "pkg/sotto-text.bin.gz: $(stat -c %s pkg/sotto-text.bin.gz) bytes (fetched by the worker on first load)"

@@ -70,7 +70,36 @@ impl VoiceLoader {
 
     /// Supplies one shard's bytes: size and SHA-256 are checked before parsing.
     pub fn add_shard(&mut self, file: &str, bytes: &[u8]) -> Result<()> {
-        let entry = self
+        let entry = self.entry(file)?;
+        self.store.add_shard(&entry, bytes)?;
+        Ok(())
+    }
+
+    /// [`Self::add_shard`] for bytes hashed as they downloaded: `hash` must have seen exactly
+    /// `bytes`, piece by piece (its byte count is checked against theirs). Size and SHA-256 are
+    /// checked against the manifest before parsing, as by [`Self::add_shard`].
+    pub fn add_shard_hashed(
+        &mut self,
+        file: &str,
+        bytes: &[u8],
+        hash: crate::weights::integrity::IncrementalSha256,
+    ) -> Result<()> {
+        let entry = self.entry(file)?;
+        if hash.len() != bytes.len() as u64 {
+            return Err(WeightsError::SizeMismatch {
+                shard: entry.file,
+                expected: bytes.len() as u64,
+                actual: hash.len(),
+            }
+            .into());
+        }
+        self.store.add_shard_hashed(&entry, bytes, hash.finish())?;
+        Ok(())
+    }
+
+    /// The manifest entry of shard `file`; the error names it only if it is a plain file name.
+    fn entry(&self, file: &str) -> Result<ShardEntry> {
+        Ok(self
             .manifest
             .shards
             .iter()
@@ -82,9 +111,7 @@ impl VoiceLoader {
                     "<unlisted>".into()
                 },
             })?
-            .clone();
-        self.store.add_shard(&entry, bytes)?;
-        Ok(())
+            .clone())
     }
 
     /// Builds both stages on `device`; every tensor must be used, with the right shape.

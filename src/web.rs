@@ -170,6 +170,21 @@ impl VoiceLoader {
         self.inner.add_shard(file, bytes).map_err(js_err)
     }
 
+    /// [`Self::add_shard`] for a shard hashed while it downloaded: `verifier` must have been fed
+    /// exactly `bytes`, piece by piece (its byte count is checked), so verifying costs nothing
+    /// more here. The digest is compared with the manifest's before the shard is parsed.
+    /// Consumes the verifier.
+    pub fn add_shard_verified(
+        &mut self,
+        file: &str,
+        bytes: &[u8],
+        verifier: ShardVerifier,
+    ) -> Result<(), JsError> {
+        self.inner
+            .add_shard_hashed(file, bytes, verifier.inner)
+            .map_err(js_err)
+    }
+
     /// Builds the voice on `backend` (`auto`, `webgpu` or `cpu`); consumes the loader. `auto`
     /// builds it on the CPU, copies it to WebGPU when an adapter initializes, speaks the probe
     /// sentence on both ([`crate::probe`]) and keeps WebGPU only if they agree
@@ -259,6 +274,55 @@ async fn finish_auto(loader: crate::VoiceLoader) -> Result<Engine, JsError> {
         reason: v.reason,
         probe: Some(probe),
     })
+}
+
+/// A shard's SHA-256, computed as its bytes arrive (`update` with each downloaded piece), then
+/// handed to [`VoiceLoader::add_shard_verified`] with the assembled bytes.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct ShardVerifier {
+    inner: crate::weights::integrity::IncrementalSha256,
+}
+
+#[wasm_bindgen]
+impl ShardVerifier {
+    /// An empty hash.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> ShardVerifier {
+        ShardVerifier::default()
+    }
+
+    /// Hashes the next downloaded piece.
+    pub fn update(&mut self, piece: &[u8]) {
+        self.inner.update(piece);
+    }
+}
+
+/// The pinned SHA-256 (`sha256-<base64>`) of the text-data asset `sotto-text.bin.gz`
+/// (uncompressed): the worker's cache key for it.
+#[wasm_bindgen]
+pub fn text_data_integrity() -> String {
+    crate::text::builtin::TEXT_DATA_SRI.to_string()
+}
+
+/// The largest text-data asset (uncompressed) [`install_text_data`] accepts.
+#[wasm_bindgen]
+pub fn text_data_max_bytes() -> usize {
+    crate::text::builtin::MAX_TEXT_DATA_BYTES
+}
+
+/// Installs the pronunciation lexicon and letter-to-sound rules (the uncompressed
+/// `sotto-text.bin.gz`): size and SHA-256 are checked against the pinned digest before it is
+/// parsed. Until then, reading text throws a `TextError`. Installing again is a no-op.
+#[wasm_bindgen]
+pub fn install_text_data(bytes: &[u8]) -> Result<(), JsValue> {
+    crate::text::builtin::install(bytes).map_err(error)
+}
+
+/// Whether the text data is installed.
+#[wasm_bindgen]
+pub fn text_data_installed() -> bool {
+    crate::text::builtin::is_available()
 }
 
 /// Chooses the device: WebGPU when asked (or on `auto`) and an adapter initializes, else the

@@ -528,6 +528,48 @@ fn a_refused_shard_can_be_supplied_again() {
     assert!(loader.finish(&backend::cpu()).is_ok());
 }
 
+/// Shards hashed piece by piece as they download (the browser's path) are checked like whole
+/// ones: a tampered piece, or bytes other than those hashed, are refused before parsing, and
+/// the loader takes the shard afterwards.
+#[test]
+fn shards_hashed_in_pieces_are_verified_before_parsing() {
+    use sotto::weights::integrity::IncrementalSha256;
+    let v = tiny_voice(Dtype::F32);
+    let hashed = |bytes: &[u8]| {
+        let mut h = IncrementalSha256::new();
+        for piece in bytes.chunks(1000) {
+            h.update(piece);
+        }
+        h
+    };
+    let mut loader = VoiceLoader::new(v.manifest.to_json().as_bytes()).unwrap();
+    let (file, good) = &v.shards[0];
+    let mut bad = good.clone();
+    bad[100] ^= 0x40;
+    let r = loader.add_shard_hashed(file, &bad, hashed(&bad));
+    assert!(
+        matches!(r, Err(Error::Weights(WeightsError::DigestMismatch { .. }))),
+        "{r:?}"
+    );
+    // The hash of the good bytes does not vouch for other bytes of another length...
+    let r = loader.add_shard_hashed(file, &good[..good.len() - 1], hashed(good));
+    assert!(
+        matches!(r, Err(Error::Weights(WeightsError::SizeMismatch { .. }))),
+        "{r:?}"
+    );
+    // ...nor for a truncated shard hashed as it is.
+    let short = &good[..good.len() - 1];
+    let r = loader.add_shard_hashed(file, short, hashed(short));
+    assert!(
+        matches!(r, Err(Error::Weights(WeightsError::SizeMismatch { .. }))),
+        "{r:?}"
+    );
+    for (f, b) in &v.shards {
+        loader.add_shard_hashed(f, b, hashed(b)).unwrap();
+    }
+    assert!(loader.finish(&backend::cpu()).is_ok());
+}
+
 /// `Voice::load_dir` reads each file only up to its bound: an endless manifest or shard (here
 /// `/dev/zero`) is refused after its bound + 1 bytes instead of being read until memory runs out.
 #[cfg(target_os = "linux")]

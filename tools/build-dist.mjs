@@ -19,7 +19,7 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export async function buildDist(out, voiceDir = join(repo, 'voices/en_US-joe-medium'), pkgDir = join(repo, 'pkg'),
   { extraVoices = [] } = {}) {
   out = resolve(out);
-  for (const need of ['sotto.js', 'sotto_bg.wasm']) {
+  for (const need of ['sotto.js', 'sotto_bg.wasm', 'sotto-text.bin.gz']) {
     if (!existsSync(join(pkgDir, need))) throw new Error(`${join(pkgDir, need)} is missing: run npm run build:wasm`);
   }
   // OUT is emptied first: refuse anything that is not a fresh dir or an earlier build.
@@ -32,7 +32,7 @@ export async function buildDist(out, voiceDir = join(repo, 'voices/en_US-joe-med
   await mkdir(join(out, 'pkg'), { recursive: true });
 
   await cp(join(repo, 'www'), join(out, 'www'), { recursive: true });
-  for (const f of ['sotto.js', 'sotto_bg.wasm', 'sotto.d.ts']) {
+  for (const f of ['sotto.js', 'sotto_bg.wasm', 'sotto-text.bin.gz', 'sotto.d.ts']) {
     if (existsSync(join(pkgDir, f))) await cp(join(pkgDir, f), join(out, 'pkg', f));
   }
   const entries = [];

@@ -28,16 +28,23 @@
 //               replaces it (sotto.js starts a new worker and reloads the voice).
 // User text never leaves this worker except as the chunk text sent back to its caller,
 // and is never logged.
-import init, { Catalog, Lexicon, VoiceLoader } from '../pkg/sotto.js';
+import init, {
+  Catalog, Lexicon, ShardVerifier, VoiceLoader, install_text_data, text_data_installed, text_data_integrity,
+  text_data_max_bytes,
+} from '../pkg/sotto.js';
 
 const CACHE_NAME = 'sotto-v1';
 const SHARD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.safetensors$/;
 const PROGRESS_INTERVAL_MS = 100;
 const MAX_SIGNATURE_BYTES = 256; // limits::MAX_SIGNATURE_FILE_BYTES
 const MAX_CATALOG_BYTES = 1 << 20; // limits::MAX_CATALOG_BYTES
+// The lexicon and letter-to-sound rules, outside the wasm (src/text/builtin.rs). Located like
+// the wasm itself (a literal `new URL(..., import.meta.url)`, which bundlers copy as an asset).
+const TEXT_DATA_URL = new URL('../pkg/sotto-text.bin.gz', import.meta.url);
 
 let wasmReady = null; // Promise of init() (the instance's exports), started by the first load
 let wasmExports = null; // the instance's exports once initialized (`memory` for stats)
+let textReady = null; // Promise of the text data's installation, started by the first load
 let crashed = false; // set for good once the wasm instance traps
 let engine = null; // the current Engine; replaced only after a new voice loads completely
 let lexicon = null; // the current Lexicon (built-in until the caller sets one)
@@ -153,17 +160,23 @@ async function load({
     const staged = [];
     if (signature) staged.push([signatureUrl(url).href, signature]);
     const overallTotal = manifest.shards.reduce((n, s) => n + s.size, 0);
-    let overallDone = 0;
-    for (const shard of manifest.shards) {
-      const report = (phase, loaded) =>
-        self.postMessage({
-          type: 'progress', id, phase, file: shard.file, loaded, total: shard.size,
-          overallLoaded: overallDone + loaded, overallTotal,
-        });
-      if (cancelled.has(id)) return loader.free();
-      await loadShard(loader, url, manifest.voice_id, shard, cache, report, staged);
-      overallDone += shard.size;
+    const progress = new Map(); // shard file -> bytes so far (the shards download side by side)
+    const reporter = (shard) => (phase, loaded) => {
+      progress.set(shard.file, loaded);
+      let overallLoaded = 0;
+      for (const n of progress.values()) overallLoaded += n;
+      self.postMessage({ type: 'progress', id, phase, file: shard.file, loaded, total: shard.size, overallLoaded, overallTotal });
+    };
+    textReady ??= loadTextData(cache).catch((err) => {
+      textReady = null; // let a later load try again
+      throw err;
+    });
+    const text = textReady.then(() => null, (err) => err); // awaited below, after the shards
+    if (!(await loadShards(loader, url, manifest, cache, reporter, staged, () => cancelled.has(id)))) {
+      return loader.free();
     }
+    const textError = await text;
+    if (textError) throw textError;
     const choice = await chooseBackend(backend);
     if (choice.backend === 'auto') {
       const hook = wasmExports?.__sotto_test_garble_probe;
@@ -393,12 +406,36 @@ function cacheKey(base, voiceId, shard) {
     base.origin).href;
 }
 
-async function loadShard(loader, manifestUrl, voiceId, shard, cache, report, staged) {
+/**
+ * Downloads (or reads from the cache) all shards side by side, each hashed as its bytes arrive
+ * and handed to the loader as soon as it is complete (Rust checks size and SHA-256 before it
+ * parses). The first failure stops the others and is thrown once they have all settled, so the
+ * loader is never used after the caller frees it. False if the caller cancelled the load.
+ */
+async function loadShards(loader, url, manifest, cache, reporter, staged, isCancelled) {
+  const abort = new AbortController();
+  const stop = { isCancelled, signal: abort.signal };
+  const results = await Promise.allSettled(manifest.shards.map((shard) =>
+    loadShard(loader, url, manifest.voice_id, shard, cache, reporter(shard), staged, stop).catch((err) => {
+      abort.abort(); // the others stop at their next piece
+      throw err;
+    })));
+  if (isCancelled()) return false;
+  const failed = results.find((r) => r.status === 'rejected' && r.reason !== STOPPED) ?? results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return true;
+}
+
+/** Thrown by a shard download that stopped because another failed or the load was cancelled. */
+const STOPPED = new Error('stopped');
+
+async function loadShard(loader, manifestUrl, voiceId, shard, cache, report, staged, stop) {
   const key = cache && cacheKey(manifestUrl, voiceId, shard);
   const hit = cache && (await cache.match(key));
   if (hit) {
     report('cache', 0);
     const bytes = new Uint8Array(await hit.arrayBuffer());
+    if (stop.isCancelled() || stop.signal.aborted) throw STOPPED;
     report('verify', shard.size);
     try {
       loader.add_shard(shard.file, bytes); // cached bytes are verified again
@@ -407,15 +444,24 @@ async function loadShard(loader, manifestUrl, voiceId, shard, cache, report, sta
       await cache.delete(key); // a damaged cache entry: drop it and download afresh
     }
   }
-  const bytes = await download(new URL(shard.file, manifestUrl), shard, report);
+  const verifier = new ShardVerifier();
+  let bytes;
+  try {
+    bytes = await download(new URL(shard.file, manifestUrl), shard, report, verifier, stop);
+  } catch (err) {
+    verifier.free();
+    throw err;
+  }
   report('verify', shard.size);
-  loader.add_shard(shard.file, bytes); // throws, naming the shard, on a size/SHA-256 mismatch
+  // Throws, naming the shard, on a size/SHA-256 mismatch; consumes the verifier.
+  loader.add_shard_verified(shard.file, bytes, verifier);
   if (cache) staged.push([key, bytes]); // cached by commitVoice once the whole voice has built
 }
 
-async function download(url, shard, report) {
-  const res = await fetch(url, { credentials: 'same-origin' }).catch(() => {
-    throw new Error(`could not download ${shard.file} (network error)`);
+/** Streams a shard into a buffer of the manifest's size, feeding each piece to `verifier`. */
+async function download(url, shard, report, verifier, stop) {
+  const res = await fetch(url, { credentials: 'same-origin', signal: stop.signal }).catch(() => {
+    throw stop.signal.aborted ? STOPPED : new Error(`could not download ${shard.file} (network error)`);
   });
   if (new URL(res.url || url).origin !== url.origin) throw new Error(`${shard.file} redirected to another origin`);
   if (!res.ok) throw new Error(`could not download ${shard.file} (HTTP ${res.status})`);
@@ -425,13 +471,20 @@ async function download(url, shard, report) {
   let last = 0;
   const reader = res.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch((err) => {
+      throw stop.signal.aborted ? STOPPED : err;
+    });
     if (done) break;
+    if (stop.isCancelled() || stop.signal.aborted) {
+      await reader.cancel().catch(() => {});
+      throw STOPPED;
+    }
     if (loaded + value.length > shard.size) {
       await reader.cancel();
       throw new Error(`${shard.file} is larger than the manifest says (${shard.size} bytes)`);
     }
     bytes.set(value, loaded);
+    verifier.update(value);
     loaded += value.length;
     const now = performance.now();
     if (now - last >= PROGRESS_INTERVAL_MS) {
@@ -440,7 +493,70 @@ async function download(url, shard, report) {
     }
   }
   report('download', loaded);
-  return loaded === shard.size ? bytes : bytes.subarray(0, loaded); // short: add_shard names it
+  return loaded === shard.size ? bytes : bytes.subarray(0, loaded); // short: add_shard_verified names it
+}
+
+// ---------------------------------------------------------------------------- text data
+
+/**
+ * Installs the lexicon and letter-to-sound rules (pkg/sotto-text.bin.gz) once per worker:
+ * from the cache when it holds them, else fetched. Rust checks the pinned SHA-256 before it
+ * parses a byte; the cache gets them only after they verified (keyed by that digest), and a
+ * cached copy that fails is dropped and fetched afresh.
+ */
+async function loadTextData(cache) {
+  await wasmReady;
+  if (text_data_installed()) return;
+  const max = text_data_max_bytes();
+  // Voice ids never start with '.', so this key is no voice's (pruneCache leaves it alone).
+  const key = new URL(`/.sotto-cache/.text/${encodeURIComponent(text_data_integrity())}`, self.location.origin).href;
+  const hit = cache && (await cache.match(key).catch(() => null));
+  if (hit) {
+    try {
+      install_text_data(await gunzip(await readAtMost(hit.body, max), max));
+      return;
+    } catch {
+      await cache.delete(key).catch(() => {});
+    }
+  }
+  const res = await fetch(TEXT_DATA_URL, { credentials: 'same-origin' }).catch(() => {
+    throw new Error('could not fetch the pronunciation data (network error)');
+  });
+  if (!res.ok) throw new Error(`could not fetch the pronunciation data (HTTP ${res.status})`);
+  const gz = await readAtMost(res.body, max);
+  install_text_data(await gunzip(gz, max)); // throws a TextError if it is not the pinned data
+  await cache?.put(key, new Response(gz)).catch(() => {}); // quota: keep going without it
+}
+
+/** A stream's bytes, refused past `max`. */
+async function readAtMost(stream, max) {
+  const parts = [];
+  let n = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.length;
+    if (n > max) {
+      await reader.cancel().catch(() => {});
+      throw new Error('the pronunciation data is larger than its limit');
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Gunzips (at most `max` bytes out). Bytes without the gzip magic are taken as they are: a
+ * server that sent the `.gz` with `Content-Encoding: gzip` had fetch decode it already. */
+async function gunzip(bytes, max) {
+  if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes;
+  return readAtMost(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')), max);
 }
 
 /**

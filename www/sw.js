@@ -10,6 +10,7 @@ const SHELL = `sotto-shell-${VERSION}`;
 const PRECACHE = [
   './', './index.html', './app.js', './style.css', './icon.svg', './manifest.webmanifest',
   './sotto.js', './sotto-worker.js', './sotto-pool.js', './sotto-vocoder-worker.js', '../pkg/sotto.js', '../pkg/sotto_bg.wasm',
+  '../pkg/sotto-text.bin.gz',
 ];
 
 const SHELL_URLS = new Set(PRECACHE.map((p) => new URL(p, self.location.href).href));

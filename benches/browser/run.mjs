@@ -198,6 +198,7 @@ server.closeAllConnections?.();
 
 const sizes = {
   'Sotto pkg/sotto_bg.wasm': sizeOf(join(REPO, 'pkg/sotto_bg.wasm')),
+  'Sotto pkg/sotto-text.bin.gz (lexicon + letter-to-sound rules, fetched once)': sizeOf(join(REPO, 'pkg/sotto-text.bin.gz')),
   'Sotto pkg/sotto.js (glue)': sizeOf(join(REPO, 'pkg/sotto.js')),
   'peer: onnxruntime-web ort-wasm-simd-threaded.wasm': sizeOf(join(NM, 'onnxruntime-web/dist/ort-wasm-simd-threaded.wasm')),
   'peer: onnxruntime-web ort.wasm.bundle.min.mjs (JS)': sizeOf(join(NM, 'onnxruntime-web/dist/ort.wasm.bundle.min.mjs')),

@@ -41,6 +41,13 @@ pub enum TextError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The built-in pronunciation data is not loaded (a browser build before its text-data
+    /// asset arrived): text cannot be read yet. See [`super::builtin`].
+    #[error("the pronunciation data is not loaded")]
+    DataMissing,
+    /// The text-data asset was refused (wrong size or SHA-256, not UTF-8, malformed).
+    #[error("invalid pronunciation data: {0}")]
+    InvalidData(&'static str),
 }
 
 #[cfg(test)]

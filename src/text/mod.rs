@@ -8,6 +8,7 @@
 //! all steps, so a [`PhonemizedSentence`] says which source word each of its
 //! phonemes belongs to.
 
+pub mod builtin;
 mod error;
 mod g2p;
 mod normalize;
@@ -109,6 +110,7 @@ pub fn phonemize_sentences_cut(
     lexicon: &Lexicon,
     first_chunk: usize,
 ) -> Result<Vec<Vec<PhonemizedSentence>>, TextError> {
+    builtin::require()?;
     let clean = validate_mapped(text, limits)?;
     let spoken = normalize_tokens(&clean.text);
     let rendered = normalize::render_tokens(&spoken);

@@ -36,6 +36,42 @@ impl Sha256Digest {
     }
 }
 
+/// A SHA-256 computed over bytes that arrive in pieces (a shard as it downloads), so that
+/// verifying it costs nothing once the last piece is in. Counts the bytes it has seen.
+#[derive(Debug, Clone, Default)]
+pub struct IncrementalSha256 {
+    hasher: Sha256,
+    len: u64,
+}
+
+impl IncrementalSha256 {
+    /// An empty hash.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Hashes the next piece.
+    pub fn update(&mut self, piece: &[u8]) {
+        self.hasher.update(piece);
+        self.len = self.len.saturating_add(piece.len() as u64);
+    }
+
+    /// How many bytes were hashed.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether nothing was hashed yet.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The digest of everything hashed.
+    pub fn finish(self) -> Sha256Digest {
+        Sha256Digest(self.hasher.finalize().into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +88,18 @@ mod tests {
             "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
         );
         assert_eq!(Sha256Digest::parse_sri(&d.to_sri()), Some(d));
+    }
+
+    #[test]
+    fn incremental_equals_one_shot() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut h = IncrementalSha256::new();
+        assert!(h.is_empty());
+        for piece in data.chunks(333) {
+            h.update(piece);
+        }
+        assert_eq!(h.len(), data.len() as u64);
+        assert_eq!(h.finish(), Sha256Digest::of(&data));
     }
 
     #[test]

@@ -112,7 +112,16 @@ pub enum WeightsError {
 
 /// Checks a shard's size and SHA-256 against its manifest entry. Nothing is parsed before this.
 pub fn verify_shard(entry: &ShardEntry, bytes: &[u8]) -> Result<(), WeightsError> {
-    let actual = bytes.len() as u64;
+    verify_shard_digest(entry, bytes.len() as u64, Sha256Digest::of(bytes))
+}
+
+/// [`verify_shard`] for a shard whose bytes were already hashed (as they downloaded, by
+/// [`integrity::IncrementalSha256`]): `actual` bytes hashing to `digest`.
+pub fn verify_shard_digest(
+    entry: &ShardEntry,
+    actual: u64,
+    digest: Sha256Digest,
+) -> Result<(), WeightsError> {
     if actual != entry.size {
         return Err(WeightsError::SizeMismatch {
             shard: entry.file.clone(),
@@ -120,7 +129,7 @@ pub fn verify_shard(entry: &ShardEntry, bytes: &[u8]) -> Result<(), WeightsError
             actual,
         });
     }
-    if Sha256Digest::of(bytes) != entry.digest()? {
+    if digest != entry.digest()? {
         return Err(WeightsError::DigestMismatch {
             shard: entry.file.clone(),
         });
@@ -192,12 +201,24 @@ impl TensorStore {
     /// Verifies (size, digest), parses (strict safetensors), cross-checks against the manifest,
     /// upcasts to f32, and keeps the shard's tensors.
     pub fn add_shard(&mut self, entry: &ShardEntry, bytes: &[u8]) -> Result<(), WeightsError> {
+        self.add_shard_hashed(entry, bytes, Sha256Digest::of(bytes))
+    }
+
+    /// [`Self::add_shard`] for bytes already hashed as they arrived: `digest` must be their
+    /// SHA-256 (the caller hashed exactly these bytes, piece by piece). Size and digest are
+    /// checked against the manifest before parsing, as by [`Self::add_shard`].
+    pub fn add_shard_hashed(
+        &mut self,
+        entry: &ShardEntry,
+        bytes: &[u8],
+        digest: Sha256Digest,
+    ) -> Result<(), WeightsError> {
         if !self.pending.contains_key(&entry.file) {
             return Err(WeightsError::UnexpectedShard {
                 shard: entry.file.clone(),
             });
         }
-        verify_shard(entry, bytes)?;
+        verify_shard_digest(entry, bytes.len() as u64, digest)?;
         let shard = || entry.file.clone();
         let raw = safetensors::parse(bytes).map_err(|source| WeightsError::Format {
             shard: shard(),

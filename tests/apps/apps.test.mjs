@@ -83,10 +83,14 @@ async function listFiles(root) {
 async function checkBuild(bundler, root, out) {
   const wasm = (await listFiles(out)).filter((f) => f.endsWith('.wasm'));
   assert.equal(wasm.length, 1, `${bundler}: the build emits the wasm (found ${wasm.join(', ') || 'none'})`);
+  // The text data (lexicon, letter-to-sound rules) is an asset beside it, under a hashed name.
+  const text = (await listFiles(out)).filter((f) => f.endsWith('.gz'));
+  assert.equal(text.length, 1, `${bundler}: the build emits the text data (found ${text.join(', ') || 'none'})`);
   const server = await startServer([[VOICE_PATH, VOICE_DIR], ['/', root]]);
   try {
     await runApp(bundler, `${server.url}/index.html`);
     assert.ok(server.requests.some((p) => p.endsWith(`/${wasm[0].split('/').pop()}`)), `${bundler}: the emitted wasm is the one loaded`);
+    assert.ok(server.requests.some((p) => p.endsWith(`/${text[0].split('/').pop()}`)), `${bundler}: the emitted text data is the one loaded`);
   } finally {
     await server.close();
   }

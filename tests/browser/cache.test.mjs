@@ -4,7 +4,9 @@
 // references are pruned; the demo's service worker caches only its fixed app shell.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildSite, launch, HELLO, GOOD } from './helpers.mjs';
 import { startControlledServer, answer, addVoiceVersionB, brokenManifest } from './hardening-helpers.mjs';
 
@@ -57,7 +59,9 @@ const cacheState = (page) => page.evaluate(async () => {
     const m = await (await c.match(k)).json();
     manifests[k] = Object.fromEntries(m.shards.map((s) => [s.file, s.integrity]));
   }
-  return { shards: keys.filter((p) => p.startsWith('/.sotto-cache/')).sort(), manifests };
+  // The text data (lexicon, letter-to-sound rules) sits beside the shards under its own key.
+  const text = keys.filter((p) => p.startsWith('/.sotto-cache/.text/'));
+  return { shards: keys.filter((p) => p.startsWith('/.sotto-cache/') && !text.includes(p)).sort(), manifests, text };
 });
 
 test('a broken deploy does not replace the cached good voice, and a later offline load still works', async () => {
@@ -114,6 +118,7 @@ test('after loading voice version B, version A\'s unused shards and manifest are
     const nShards = Object.keys(a.manifests[GOOD]).length;
     assert.ok(nShards >= 2, 'a voice of at least one acoustic and one vocoder shard');
     assert.equal(a.shards.length, nShards);
+    assert.equal(a.text.length, 1, 'the verified text data is cached once');
     const b = await loadIn(page, versionB, true);
     assert.ok(b.ok && b.n > 10_000, `version B: ${b.error}`);
     const after = await cacheState(page);
@@ -122,9 +127,55 @@ test('after loading voice version B, version A\'s unused shards and manifest are
     const want = Object.entries(after.manifests[versionB])
       .map(([file, integrity]) => `/.sotto-cache/en_US-joe-medium/${encodeURIComponent(integrity)}/${file}`).sort();
     assert.deepEqual(after.shards, want, 'exactly the shards B references');
+    assert.deepEqual(after.text, a.text, 'pruning a voice leaves the text data alone');
     const aVocoder = a.shards.find((k) => k.endsWith('/vocoder-00.safetensors'));
     assert.ok(!after.shards.includes(aVocoder), 'A\'s vocoder shard is gone');
     assert.equal(after.shards.filter((k) => a.shards.includes(k)).length, nShards - 1, 'shared shards were kept (not downloaded again)');
+  } finally {
+    await browser.close();
+  }
+});
+
+/** Loads GOOD and reads text (so the lexicon is used); resolves to {ok, n} or {error}. */
+const loadAndRead = (page) => page.evaluate(async ({ manifest }) => {
+  const { Sotto } = await import('/www/sotto.js');
+  try {
+    const tts = await Sotto.load({ manifest, backend: 'cpu' });
+    const n = (await tts.synthesize('Hello world.')).audio.length;
+    tts.dispose();
+    return { ok: true, n };
+  } catch (e) {
+    return { error: `${e.name}: ${e.message}` };
+  }
+}, { manifest: GOOD });
+
+test('the text data (lexicon, letter-to-sound rules) is verified before use and cached only after', async () => {
+  const { browser, page } = await freshPage();
+  const TEXT = '/pkg/sotto-text.bin.gz';
+  try {
+    const real = await readFile(join(site, TEXT));
+    const tampered = gunzipSync(real);
+    tampered[1000] ^= 1; // one letter of one lexicon entry
+    const send = (body, headers = {}) => (req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Cache-Control': 'no-store', ...headers });
+      res.end(body);
+    };
+    server.override(TEXT, send(gzipSync(tampered)));
+    const bad = await loadAndRead(page);
+    console.log(`tampered text data: ${bad.error}`);
+    assert.match(bad.error ?? '', /^TextError: (Sotto: )?invalid pronunciation data: SHA-256 mismatch/);
+    assert.deepEqual((await cacheState(page)).text, [], 'refused text data is not cached');
+    // Sent with Content-Encoding: gzip, fetch hands over the decoded bytes: taken as they are.
+    server.override(TEXT, send(real, { 'Content-Encoding': 'gzip' }));
+    const ok = await loadAndRead(page);
+    assert.ok(ok.ok && ok.n > 10_000, `real text data: ${ok.error}`);
+    assert.equal((await cacheState(page)).text.length, 1, 'cached once it verified');
+    // A new worker (a new page) without the network for the text data: read from the cache.
+    server.override(TEXT, answer.drop());
+    const page2 = await browser.context.newPage();
+    await page2.goto(`${server.url}/test.html`);
+    const offline = await loadAndRead(page2);
+    assert.ok(offline.ok && offline.n > 10_000, `text data from the cache: ${offline.error}`);
   } finally {
     await browser.close();
   }
@@ -151,7 +202,7 @@ test('the service worker caches only its fixed app shell', async () => {
     console.log(`service worker caches: ${r.names.join(', ')}; shell: ${r.keys.length} entries`);
     assert.ok(r.controlled);
     assert.deepEqual(r.names.sort(), ['sotto-v1', r.names.find((n) => n.startsWith('sotto-shell-'))].sort());
-    assert.deepEqual(r.keys, ['/pkg/sotto.js', '/pkg/sotto_bg.wasm', '/www/', '/www/app.js', '/www/icon.svg',
+    assert.deepEqual(r.keys, ['/pkg/sotto-text.bin.gz', '/pkg/sotto.js', '/pkg/sotto_bg.wasm', '/www/', '/www/app.js', '/www/icon.svg',
       '/www/index.html', '/www/manifest.webmanifest', '/www/sotto-worker.js', '/www/sotto.js', '/www/style.css']);
   } finally {
     await browser.close();

@@ -30,6 +30,7 @@ export const BAD = '/models/tampered/manifest.json';
 export function requireBuilt() {
   const missing = [
     [join(PKG_DIR, 'sotto_bg.wasm'), 'run `npm run build:wasm`'],
+    [join(PKG_DIR, 'sotto-text.bin.gz'), 'run `npm run build:wasm`'],
     [join(VOICE_DIR, 'manifest.json'), 'run models/fetch-voice.sh'],
     [CHROMIUM, 'apt-get install -y chromium'],
     [FIREFOX, 'apt-get install -y firefox-esr'],

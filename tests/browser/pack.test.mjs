@@ -25,9 +25,9 @@ test('(g) npm pack -> install -> import map -> synthesize', async () => {
   const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], REPO))[0];
   const files = packed.files.map((f) => f.path).sort();
   console.log(`packed ${packed.filename}: ${files.length} files, ${packed.size} bytes (${files.join(', ')})`);
-  assert.deepEqual(files, ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'package.json', 'pkg/sotto.d.ts',
-    'pkg/sotto.js', 'pkg/sotto_bg.wasm', 'www/README.md', 'www/sotto-pool.js', 'www/sotto-vocoder-worker.js',
-    'www/sotto-worker.js', 'www/sotto.d.ts', 'www/sotto.js'],
+  assert.deepEqual(files, ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'package.json', 'pkg/sotto-text.bin.gz',
+    'pkg/sotto.d.ts', 'pkg/sotto.js', 'pkg/sotto_bg.wasm', 'www/README.md', 'www/sotto-pool.js',
+    'www/sotto-vocoder-worker.js', 'www/sotto-worker.js', 'www/sotto.d.ts', 'www/sotto.js'],
   'the package holds the library, the engine, the types and the licence texts, nothing else');
 
   const app = join(dir, 'app');

@@ -2,7 +2,7 @@
 // dedicated module worker (wgpu panics outside a Window or dedicated Worker). Same calls as
 // www/sotto-worker.js makes, without its caching and progress reporting. It also reports the
 // wasm instance's memory (`memory.buffer.byteLength`, which never shrinks) after each text.
-import init, { Lexicon, VoiceLoader } from '/pkg/sotto.js';
+import init, { Lexicon, VoiceLoader, install_text_data } from '/pkg/sotto.js';
 
 let engine = null;
 let lexicon = null;
@@ -11,6 +11,9 @@ let wasm = null; // init()'s exports: `memory` is the instance's linear memory
 async function load({ manifestUrl, backend }) {
   wasm = await init();
   const bytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+  // The lexicon and letter-to-sound rules (Rust checks their pinned SHA-256).
+  const gz = (await fetch('/pkg/sotto-text.bin.gz')).body.pipeThrough(new DecompressionStream('gzip'));
+  install_text_data(new Uint8Array(await new Response(gz).arrayBuffer()));
   const loader = new VoiceLoader(await bytes(manifestUrl));
   const manifest = JSON.parse(loader.manifest());
   for (const s of manifest.shards) loader.add_shard(s.file, await bytes(new URL(s.file, manifestUrl)));

@@ -9,19 +9,19 @@ use super::arpa::{Phone, parse_codes};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-static RULE_DATA: &str = include_str!("../data/lts_rules.txt");
-
 /// Context widths (left, right), longest first.
 const LEVELS: [(usize, usize); 7] = [(3, 3), (2, 3), (2, 2), (1, 2), (1, 1), (0, 1), (0, 0)];
 
 /// Longest word handled; longer input is truncated by the caller.
 pub(crate) const MAX_LTS_LETTERS: usize = 64;
 
-fn rules() -> &'static HashMap<[u8; 7], &'static str> {
+/// The rules table; `None` until the built-in data is available ([`crate::text::builtin`]).
+fn rules() -> Option<&'static HashMap<[u8; 7], &'static str>> {
     static RULES: OnceLock<HashMap<[u8; 7], &'static str>> = OnceLock::new();
-    RULES.get_or_init(|| {
+    let data = crate::text::builtin::data()?.lts_rules;
+    Some(RULES.get_or_init(|| {
         let mut m = HashMap::with_capacity(32_000);
-        for line in RULE_DATA.lines() {
+        for line in data.lines() {
             if let Some((k, v)) = line.split_once('\t')
                 && let Ok(key) = <[u8; 7]>::try_from(k.as_bytes())
             {
@@ -29,7 +29,7 @@ fn rules() -> &'static HashMap<[u8; 7], &'static str> {
             }
         }
         m
-    })
+    }))
 }
 
 /// Letter-to-sound for a lower-case ASCII word (other bytes are ignored).
@@ -44,7 +44,9 @@ pub(crate) fn letters_to_phones(word: &str) -> Vec<Phone> {
     padded.extend_from_slice(b"###");
     padded.extend_from_slice(&letters);
     padded.extend_from_slice(b"###");
-    let table = rules();
+    let Some(table) = rules() else {
+        return Vec::new(); // no data yet: phonemize refuses before getting here
+    };
     let mut codes = String::new();
     for i in 0..letters.len() {
         let c = i + 3;
