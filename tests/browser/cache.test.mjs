@@ -203,7 +203,8 @@ test('the service worker caches only its fixed app shell', async () => {
     assert.ok(r.controlled);
     assert.deepEqual(r.names.sort(), ['sotto-v1', r.names.find((n) => n.startsWith('sotto-shell-'))].sort());
     assert.deepEqual(r.keys, ['/pkg/sotto-text.bin.gz', '/pkg/sotto.js', '/pkg/sotto_bg.wasm', '/www/', '/www/app.js', '/www/icon.svg',
-      '/www/index.html', '/www/manifest.webmanifest', '/www/sotto-worker.js', '/www/sotto.js', '/www/style.css']);
+      '/www/index.html', '/www/manifest.webmanifest', '/www/sotto-pool.js', '/www/sotto-vocoder-worker.js',
+      '/www/sotto-worker.js', '/www/sotto.js', '/www/style.css']);
   } finally {
     await browser.close();
   }
