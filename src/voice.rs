@@ -197,12 +197,17 @@ impl Voice {
     /// WebGPU, so both can run the same probe, [`crate::probe`]).
     pub fn on_device(&self, device: &Device) -> Voice {
         use burn::module::Module;
-        Voice {
+        let mut v = Voice {
             manifest: self.manifest.clone(),
             phonemes: self.phonemes.clone(),
             acoustic: self.acoustic.clone().to_device(device),
             vocoder: self.vocoder.clone().to_device(device),
-        }
+        };
+        // The CPU kernels' packed weights are not module parameters: `to_device` keeps them.
+        // Drop them, then pack again only if `device` is the CPU (`set_kernels` checks).
+        v.set_cpu_kernels(false);
+        v.set_cpu_kernels(true);
+        v
     }
 
     /// The flow over the spans window `frames` needs: the latent the vocoder takes

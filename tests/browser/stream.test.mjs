@@ -87,7 +87,9 @@ test('text: every word of the input, with UTF-16 offsets and times; "$79.99" is 
   const words = checkWords(chunks, input);
   console.log(`words: ${words.map((w) => `${w.text}@${w.start.toFixed(2)}-${w.end.toFixed(2)}`).join(' ')}; ` +
     `${chunks.length} chunks; spoken: ${chunks.filter((c) => c.spoken).map((c) => JSON.stringify(c.spoken)).join(' ')}`);
-  assert.deepEqual(new Set(chunks.map((c) => c.sentenceIndex)), new Set([0, 1]));
+  // Three sentences: the early cut (FIRST_CHUNK_PHONEMES) speaks the long first sentence's first
+  // words ("Café costs $79.99") on their own, so the two sentences of the input are spoken as three.
+  assert.deepEqual(new Set(chunks.map((c) => c.sentenceIndex)), new Set([0, 1, 2]));
   const price = words.filter((w) => w.text.includes('79'));
   assert.equal(price.length, 1, 'the price is one word');
   assert.match(price[0].text, /^\$79\.99$/);
