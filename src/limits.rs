@@ -131,6 +131,11 @@ pub const FIRST_WINDOW_FRAMES: usize = 16;
 /// is within noise of whole-sentence throughput (64 costs 17% more: each window recomputes its
 /// halos), measured in BENCHMARKS.md.
 pub const WINDOW_FRAMES: usize = 128;
+/// A stream's sentences that start less than this many seconds of audio into the stream get
+/// the ramp of windows from [`FIRST_WINDOW_FRAMES`] (`Voice::windows`); later ones start at
+/// [`WINDOW_FRAMES`] (`Voice::steady_windows`): by then the audio already made is ahead of
+/// playback by more than one full window takes, and small windows cost ~20% more time.
+pub const RAMP_SECONDS: u32 = 3;
 /// Most seconds of audio one text call (`Voice::speak_text`, the sum of its sentences) may
 /// produce; refused before the sentence that would pass it is vocoded. A 1,000-character
 /// sentence at `length_scale` 5 is about 3 minutes.
@@ -162,8 +167,10 @@ pub const MAX_PHONEMES_PER_CHUNK: usize = 400;
 /// sentence (chunk) longer than this many phoneme characters (each word counted with 2 more,
 /// as for [`MAX_PHONEMES_PER_CHUNK`]) has its first clause, or first words, spoken as a chunk
 /// of its own, so the first audio waits for preparing only that (measured in BENCHMARKS.md,
-/// "First audio: early cut"). Later sentences are prepared while earlier audio plays.
-pub const FIRST_CHUNK_PHONEMES: usize = 80;
+/// "First audio: early cut", and "First audio in the browser: a 48-phoneme first chunk": 80
+/// missed 300 ms in the browser on a 42-word sentence, whose text encoder over the first
+/// clause alone took ~180 ms of wasm). Later sentences are prepared while earlier audio plays.
+pub const FIRST_CHUNK_PHONEMES: usize = 48;
 /// Most bytes the CLI reads from stdin for one text: [`MAX_TEXT_CHARS`] of up to 4 UTF-8 bytes.
 pub const MAX_TEXT_BYTES: usize = MAX_TEXT_CHARS * 4 + 4;
 

@@ -18,7 +18,11 @@
 //! - the spoken budget ([`SpokenBudget`], [`crate::limits::MAX_SPOKEN_SECONDS`] per stream):
 //!   each sentence is charged its predicted length after the duration predictor and BEFORE it
 //!   is vocoded; passing it is a typed error;
-//! - one [`Chunk`] per window of latent frames ([`Voice::windows`]), in order;
+//! - one [`Chunk`] per window of latent frames, in order: a sentence that starts within
+//!   [`crate::limits::RAMP_SECONDS`] of the stream's start gets the ramp of windows from
+//!   [`crate::limits::FIRST_WINDOW_FRAMES`] ([`Voice::windows`], for early first audio), later
+//!   ones full windows ([`Voice::steady_windows`]); [`Stream::whole_output`] gives full windows
+//!   throughout;
 //! - word timings in the caller's own text ([`WordTiming`]).
 //!
 //! **Word rule.** A word is a span of the caller's original input that the text front-end read
@@ -225,6 +229,9 @@ pub struct Stream<V: Deref<Target = Voice>> {
     finished: bool,
     /// Window sizes (first, later) when not the library's ([`Stream::with_windows`]).
     window_sizes: Option<(usize, usize)>,
+    /// Whether sentences near the stream's start get the ramp of small windows
+    /// ([`Stream::whole_output`] turns it off).
+    ramp: bool,
 }
 
 impl Voice {
@@ -334,6 +341,7 @@ impl<V: Deref<Target = Voice>> Stream<V> {
             missing: BTreeMap::new(),
             finished: false,
             window_sizes: None,
+            ramp: true,
         })
     }
 
@@ -375,6 +383,16 @@ impl<V: Deref<Target = Voice>> Stream<V> {
     /// The voice this stream speaks with.
     pub fn voice(&self) -> &Voice {
         &self.voice
+    }
+
+    /// This stream for a caller that uses the audio only once the stream has ended (a file, a
+    /// whole buffer): every sentence in windows of [`crate::limits::WINDOW_FRAMES`]
+    /// ([`Voice::steady_windows`]), without the ramp of small windows that makes the first
+    /// audio early and costs ~20% more time. Chunks are fewer; their concatenated audio is the
+    /// same (windows are exact up to float rounding).
+    pub fn whole_output(mut self) -> Self {
+        self.ramp = false;
+        self
     }
 
     /// This stream with windows of `first` frames, then doubling up to `size`
@@ -489,9 +507,14 @@ impl<V: Deref<Target = Voice>> Stream<V> {
         let rate = f64::from(self.voice.manifest().sample_rate);
         let offset = self.done;
         let at = |frames: usize| (offset + (frames * hop) as u64) as f64 / rate;
+        // The ramp of small windows only where first audio waits on it: sentences starting in
+        // the stream's first RAMP_SECONDS (later ones are prepared while earlier audio plays).
+        let ramp_until =
+            u64::from(crate::limits::RAMP_SECONDS) * u64::from(self.voice.manifest().sample_rate);
         let windows = match self.window_sizes {
             Some((first, size)) => crate::model::window::plan(prepared.frames, first, size),
-            None => self.voice.windows(&prepared),
+            None if self.ramp && offset < ramp_until => self.voice.windows(&prepared),
+            None => self.voice.steady_windows(&prepared),
         };
         let info = SentenceInfo {
             spoken: u.spoken,

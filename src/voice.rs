@@ -300,7 +300,7 @@ impl Voice {
     async fn synthesize_prepared(&self, p: &Prepared) -> Result<Vec<f32>> {
         let hop = self.manifest.model.hop_length();
         let mut samples = Vec::with_capacity(p.frames.saturating_mul(hop));
-        for w in self.windows(p) {
+        for w in self.steady_windows(p) {
             samples.extend_from_slice(&self.synthesize_frames(p, w).await?);
         }
         Ok(samples)
@@ -320,9 +320,21 @@ impl Voice {
     /// The windows a prepared sentence is synthesized in: consecutive frame ranges covering
     /// `0..p.frames`, a first one of [`crate::limits::FIRST_WINDOW_FRAMES`] (early first audio),
     /// then windows doubling up to [`crate::limits::WINDOW_FRAMES`] each ([`window::plan`]).
+    /// A stream uses these for its sentences that start within
+    /// [`crate::limits::RAMP_SECONDS`] of its start.
     pub fn windows(&self, p: &Prepared) -> Vec<Range<usize>> {
         use crate::limits::{FIRST_WINDOW_FRAMES, WINDOW_FRAMES};
         window::plan(p.frames, FIRST_WINDOW_FRAMES, WINDOW_FRAMES)
+    }
+
+    /// Windows of [`crate::limits::WINDOW_FRAMES`] from the start (the last may be shorter):
+    /// for audio that is used only once it is whole (a file, [`Self::synthesize_ids`]) and for
+    /// a stream's later sentences, which are prepared while earlier audio plays. The ramp of
+    /// [`Self::windows`] costs ~20% more time on a sentence (each small window recomputes its
+    /// halos: BENCHMARKS.md, "Window ramp").
+    pub fn steady_windows(&self, p: &Prepared) -> Vec<Range<usize>> {
+        use crate::limits::WINDOW_FRAMES;
+        window::plan(p.frames, WINDOW_FRAMES, WINDOW_FRAMES)
     }
 
     /// The halos this voice's windows get: its flow's and vocoder's receptive fields.
@@ -415,7 +427,7 @@ impl Voice {
         phonemes: &str,
         opts: &SynthesisOptions,
     ) -> Result<(Audio, BTreeMap<char, usize>)> {
-        let mut stream = Voice::stream_phonemes(self, phonemes, opts)?;
+        let mut stream = Voice::stream_phonemes(self, phonemes, opts)?.whole_output();
         let audio = self.collect(&mut stream).await?;
         Ok((audio, stream.missing().clone()))
     }
@@ -448,7 +460,7 @@ impl Voice {
         lexicon: &text::Lexicon,
         opts: &SynthesisOptions,
     ) -> Result<Audio> {
-        let mut stream = Voice::stream_text(self, text, limits, lexicon, opts)?;
+        let mut stream = Voice::stream_text(self, text, limits, lexicon, opts)?.whole_output();
         self.collect(&mut stream).await
     }
 

@@ -19,7 +19,7 @@ fn a_sentence_reads_back_its_frame_counts_and_its_windows_audio_only() {
     for length_scale in [1.0, 5.0] {
         opts.length_scale = length_scale;
         let p = pollster::block_on(voice.prepare(&ids, &opts)).unwrap();
-        let windows = voice.windows(&p).len();
+        let windows = voice.steady_windows(&p).len();
         let before = readbacks();
         let audio = pollster::block_on(voice.synthesize_ids(&ids, &opts)).unwrap();
         let made = readbacks() - before;

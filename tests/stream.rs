@@ -486,3 +486,82 @@ fn the_spoken_budget_is_a_typed_error_before_vocoding() {
     assert!(spoken <= sotto::limits::MAX_SPOKEN_SECONDS as usize * 8000);
     assert!(s.is_finished());
 }
+
+/// Sentences by index: (info, sample count of each chunk).
+fn by_sentence(chunks: &[Chunk]) -> Vec<(SentenceInfo, Vec<usize>)> {
+    let mut out: Vec<(SentenceInfo, Vec<usize>)> = Vec::new();
+    for c in chunks {
+        if let Some(info) = &c.sentence {
+            out.push((info.clone(), Vec::new()));
+        }
+        out.last_mut()
+            .expect("a sentence starts the stream")
+            .1
+            .push(c.samples.len());
+    }
+    out
+}
+
+#[test]
+fn small_windows_only_near_the_stream_start_and_none_for_whole_output() {
+    use sotto::limits::{FIRST_WINDOW_FRAMES, RAMP_SECONDS, WINDOW_FRAMES};
+    // Few frames per second (hop 256 at 8 kHz), so that a few sentences pass RAMP_SECONDS.
+    let voice = voice_with(config(vec![8, 8, 4], vec![16, 16, 8]), 8000);
+    let text = "The old keeper climbed the narrow stairs. He polished the great brass lens. \
+                It gleamed in the light. He wrote a note about the weather. Then he slept. \
+                The ships passed by the rocks. The gulls gathered below.";
+    let mut o = opts(&voice, 3);
+    o.length_scale = 3.0; // long sentences: several windows each, and past RAMP_SECONDS
+    let run = |whole_output: bool| {
+        let s = Voice::stream_text(&voice, text, &no_cut(), Lexicon::builtin(), &o).unwrap();
+        let mut s = if whole_output { s.whole_output() } else { s };
+        drain(&mut s)
+    };
+    let (streamed, whole) = (run(false), run(true));
+    let (mut ramped, mut steady) = (0, 0);
+    for (chunks, whole_output) in [(&streamed, false), (&whole, true)] {
+        for (info, sizes) in by_sentence(chunks) {
+            let frames: usize = info.durations.iter().sum();
+            let samples: usize = sizes.iter().sum();
+            assert_eq!(samples % frames, 0);
+            let hop = samples / frames;
+            let ramp = !whole_output && info.start < f64::from(RAMP_SECONDS);
+            let first = if ramp {
+                FIRST_WINDOW_FRAMES
+            } else {
+                WINDOW_FRAMES
+            };
+            assert_eq!(
+                sizes[0],
+                first.min(frames) * hop,
+                "{info:?} ({whole_output})"
+            );
+            if !whole_output && frames > FIRST_WINDOW_FRAMES {
+                if ramp { ramped += 1 } else { steady += 1 }
+            }
+        }
+    }
+    assert!(
+        ramped > 0 && steady > 0,
+        "both kinds of sentence: {ramped} ramped, {steady} steady"
+    );
+    assert!(whole.len() < streamed.len(), "fewer, larger chunks");
+    // Windows are exact: the same audio either way, up to float rounding.
+    let a: Vec<f32> = streamed
+        .iter()
+        .flat_map(|c| c.samples.iter().copied())
+        .collect();
+    let b: Vec<f32> = whole
+        .iter()
+        .flat_map(|c| c.samples.iter().copied())
+        .collect();
+    assert_eq!(a.len(), b.len());
+    let signal: f64 = a.iter().map(|x| f64::from(*x).powi(2)).sum();
+    let noise: f64 = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| f64::from(x - y).powi(2))
+        .sum();
+    let snr = 10.0 * (signal / noise.max(1e-30)).log10();
+    assert!(snr >= 60.0, "{snr:.1} dB");
+}

@@ -248,12 +248,24 @@ pub struct BenchArgs {
     /// double from the first up to this.
     #[arg(long, value_name = "FRAMES")]
     pub window: Option<usize>,
-    /// Frames in the first window (default: the library's `FIRST_WINDOW_FRAMES`).
+    /// Frames in the first window. Default: with `--ids-file`, `WINDOW_FRAMES` (whole-utterance
+    /// synthesis, as `sotto speak` writes a file: no ramp); with `--text-file`, the stream's
+    /// own plan (`FIRST_WINDOW_FRAMES` doubling, for sentences in its first `RAMP_SECONDS`).
     #[arg(long, value_name = "FRAMES")]
     pub first_window: Option<usize>,
-    /// With `--text-file`: threads vocoding windows in parallel (`sotto::pool`; default 1).
-    #[arg(long, value_name = "N", value_parser = parse_threads, requires = "text_file")]
+    /// Threads vocoding windows in parallel (`sotto::pool`; default 1). With `--ids-file` above
+    /// 1, each line is timed as a whole through `sotto::pool::run` (no per-stage times).
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
+    /// With `--text-file`: the early cut's budget in phoneme characters
+    /// (`TextLimits::first_chunk_phonemes`; default the library's `FIRST_CHUNK_PHONEMES`).
+    #[arg(
+        long,
+        value_name = "PHONEMES",
+        requires = "text_file",
+        conflicts_with = "no_early_cut"
+    )]
+    pub first_chunk: Option<usize>,
     /// Run the flow and the vocoder on burn's ops instead of the CPU kernels (the reference
     /// path; for before / after comparisons in one binary).
     #[arg(long)]

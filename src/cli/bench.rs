@@ -76,15 +76,23 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
                 n + 1
             ))
         })?;
-        let plan = |p: &sotto::Prepared| {
-            sotto::model::window::plan(
-                p.frames,
-                a.first_window.unwrap_or(sotto::limits::FIRST_WINDOW_FRAMES),
-                a.window.unwrap_or(sotto::limits::WINDOW_FRAMES),
-            )
-        };
+        let size = a.window.unwrap_or(sotto::limits::WINDOW_FRAMES);
+        let first = a.first_window.unwrap_or(size);
+        let plan = |p: &sotto::Prepared| sotto::model::window::plan(p.frames, first, size);
         // Warm-up run, then timed runs.
         let audio = pollster::block_on(voice.synthesize_ids(&ids, &opts)).map_err(refused)?;
+        let threads = a.threads.unwrap_or(1);
+        if threads > 1 {
+            utterances.push(time_pooled(
+                &voice,
+                &ids,
+                &opts,
+                (first, size),
+                threads,
+                a.runs,
+            )?);
+            continue;
+        }
         let (mut synth_s, mut acoustic_s, mut first_s, mut windows) = (vec![], vec![], vec![], 0);
         let (mut synth_cpu_s, mut first_cpu_s) = (vec![], vec![]);
         for _ in 0..a.runs {
@@ -121,6 +129,50 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
         });
     }
     print(&Report { load_s, utterances })
+}
+
+/// One id line timed as a whole through [`sotto::pool::run`] on `threads` threads (the
+/// calling thread runs the text encoder, duration predictor and flow, the workers vocode).
+fn time_pooled(
+    voice: &sotto::Voice,
+    ids: &[i64],
+    opts: &sotto::SynthesisOptions,
+    (first, size): (usize, usize),
+    threads: usize,
+    runs: usize,
+) -> Result<Utterance, Failure> {
+    let mut u = Utterance {
+        ids: ids.len(),
+        audio_s: 0.0,
+        synth_s: vec![],
+        acoustic_s: vec![],
+        first_s: vec![],
+        synth_cpu_s: vec![],
+        first_cpu_s: vec![],
+        windows: 0,
+    };
+    for run in 0..=runs {
+        let t = Instant::now();
+        let mut stream = sotto::Voice::stream_ids(voice, ids, opts)
+            .map_err(refused)?
+            .with_windows(first, size);
+        let (mut chunks, mut samples) = (0, 0);
+        sotto::pool::run(voice, &mut stream, threads, |c| {
+            if chunks == 0 && run > 0 {
+                u.first_s.push(t.elapsed().as_secs_f64());
+            }
+            chunks += 1;
+            samples += c.samples.len();
+            Ok(())
+        })
+        .map_err(refused)?;
+        if run > 0 {
+            u.synth_s.push(t.elapsed().as_secs_f64());
+        }
+        u.windows = chunks;
+        u.audio_s = samples as f64 / f64::from(voice.manifest().sample_rate);
+    }
+    Ok(u)
 }
 
 /// Prints one JSON report.
@@ -176,6 +228,9 @@ fn run_texts(
     let mut limits = sotto::text::TextLimits::default();
     if a.no_early_cut {
         limits.first_chunk_phonemes = 0;
+    }
+    if let Some(n) = a.first_chunk {
+        limits.first_chunk_phonemes = n;
     }
     let mut texts = vec![];
     for line in text.lines().filter(|l| !l.trim().is_empty()) {

@@ -37,7 +37,9 @@ pub fn run(a: SpeakArgs) -> Result<(), Failure> {
         }
         Voice::stream_text(&voice, &text, &limits, &lexicon, &opts)
     }
-    .map_err(refused)?;
+    .map_err(refused)?
+    // The WAV is written once the stream has ended: first audio does not matter here.
+    .whole_output();
     let mut samples = Vec::new();
     let mut words = Vec::new();
     let mut sentences = Vec::new();
