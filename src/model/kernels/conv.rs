@@ -278,23 +278,45 @@ impl PackedConv {
         {
             return None;
         }
-        let isa = if isa.supported() { isa } else { Isa::Scalar };
+        let (xp, xs) = self.pad_input(x, t, tout, slope);
+        self.forward_padded(isa, &xp, xs, tout, extra_bias, res)
+    }
+
+    /// The input as the kernels read it, `[cin, xs]`: `leaky_relu(x, slope)` with `pad_l` zeros
+    /// before each channel and zeros after it (room for the taps and the kernels' last time
+    /// tile). Each element is written once (no zero fill first). Returns it and `xs`.
+    fn pad_input(&self, x: &[f32], t: usize, tout: usize, slope: Option<f32>) -> (Vec<f32>, usize) {
         let span = (self.k - 1) * self.dil;
         let xs = tout + MAX_TT + span;
-        let mut xp = vec![0f32; self.cin * xs];
         let copy = t.min(xs.saturating_sub(self.pad_l));
+        let mut xp = Vec::with_capacity(self.cin * xs);
         for c in 0..self.cin {
+            let start = xp.len();
+            xp.resize(start + self.pad_l, 0.0);
             let src = &x[c * t..c * t + copy];
-            let dst = &mut xp[c * xs + self.pad_l..c * xs + self.pad_l + copy];
             match slope {
-                Some(s) => {
-                    for (d, &v) in dst.iter_mut().zip(src) {
-                        *d = if v >= 0.0 { v } else { v * s };
-                    }
-                }
-                None => dst.copy_from_slice(src),
+                Some(s) => xp.extend(src.iter().map(|&v| if v >= 0.0 { v } else { v * s })),
+                None => xp.extend_from_slice(src),
             }
+            xp.resize(start + xs, 0.0);
         }
+        (xp, xs)
+    }
+
+    /// [`Self::forward`] on an input already padded by [`Self::pad_input`] for `tout` outputs.
+    fn forward_padded(
+        &self,
+        isa: Isa,
+        xp: &[f32],
+        xs: usize,
+        tout: usize,
+        extra_bias: Option<&[f32]>,
+        res: Option<&[f32]>,
+    ) -> Option<Vec<f32>> {
+        if xp.len() != self.cin * xs {
+            return None;
+        }
+        let isa = if isa.supported() { isa } else { Isa::Scalar };
         let mut out = vec![0f32; self.cout * tout];
         let per_block = self.cin * self.k * OB;
         let mut t0 = 0;
@@ -311,7 +333,7 @@ impl PackedConv {
                     }
                 }
                 let mut b = Block {
-                    x: &xp,
+                    x: xp,
                     xs,
                     cin: self.cin,
                     k: self.k,
@@ -398,12 +420,19 @@ impl PackedConvTranspose {
     /// `conv_transpose(leaky_relu(x, slope)) + bias` for `x: [cin, t]` → `[cout, out_len(t)]`.
     pub fn forward(&self, isa: Isa, x: &[f32], t: usize, slope: Option<f32>) -> Option<Vec<f32>> {
         let tout = self.out_len(t)?;
+        // Every phase has the same taps count and padding: the input is padded (and its leaky
+        // ReLU applied) once for all of them.
+        let first = self.phases.first()?;
+        let n_len = first.out_len(t)?;
+        if x.len() != first.cin * t {
+            return None;
+        }
+        let (xp, xs) = first.pad_input(x, t, n_len, slope);
         let ys = self
             .phases
             .iter()
-            .map(|p| p.forward(isa, x, t, slope, None, None))
+            .map(|p| p.forward_padded(isa, &xp, xs, n_len, None, None))
             .collect::<Option<Vec<_>>>()?;
-        let n_len = self.phases.first()?.out_len(t)?;
         if (tout - 1 + self.pad) / self.stride >= n_len {
             return None;
         }

@@ -173,9 +173,7 @@ impl FlowKernels {
                 };
                 let x_in = l.gate.forward(isa, &hs, t, None, off, None)?;
                 let (a, b) = x_in.split_at(h * t);
-                for ((y, &a), &b) in acts.iter_mut().zip(a).zip(b) {
-                    *y = a.tanh() * (1.0 / (1.0 + (-b).exp()));
-                }
+                super::activation::gate(&mut acts, a, b);
                 if let Some(res) = &l.res {
                     hs = res.forward(isa, &acts, t, None, None, Some(&hs))?;
                 }

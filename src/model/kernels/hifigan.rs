@@ -195,9 +195,7 @@ impl HifiGan {
         let mut y = self
             .conv_post
             .forward(isa, &x, t, Some(POST_SLOPE), None, None)?;
-        for v in &mut y {
-            *v = v.tanh();
-        }
+        super::activation::tanh_in_place(&mut y);
         let t = self.conv_post.out_len(t)?;
         Some((y, t))
     }

@@ -17,6 +17,7 @@
 //! `conv1d` stays the reference the kernels are tested against (`tests.rs`: ≥ 80 dB SNR per
 //! layer shape, every instruction set this CPU has; the whole voice ≥ 60 dB).
 
+mod activation;
 pub mod conv;
 mod flow;
 mod hifigan;
