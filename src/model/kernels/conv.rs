@@ -251,6 +251,13 @@ impl PackedConv {
         self.cin
     }
 
+    /// How far an output reads to each side of its own position, the larger side (a "same"
+    /// convolution's `(k − 1) · dilation / 2`).
+    pub fn reach(&self) -> usize {
+        let span = (self.k - 1) * self.dil;
+        self.pad_l.max(span.saturating_sub(self.pad_l))
+    }
+
     /// Output length for an input of `t` samples (`None` when the input is too short).
     pub fn out_len(&self, t: usize) -> Option<usize> {
         (t + self.pad_l + self.pad_r)
@@ -356,16 +363,18 @@ impl PackedConv {
 }
 
 /// A transposed convolution (`ConvTranspose1d`, stride `u`, padding `p`, no output padding),
-/// computed as `u` phases, each an ordinary convolution of `ceil(k / u)` taps over the input
-/// ([`PackedConv`], so the same kernels run it), interleaved into the output.
+/// computed as `u` phases, each an ordinary convolution of `ceil(k / u)` taps over the input,
+/// stacked as `u · cout` output rows of one [`PackedConv`] (so the same kernels run all phases
+/// in one call, over one padded input), then interleaved into the output.
 #[derive(Debug, Clone)]
 pub struct PackedConvTranspose {
     cout: usize,
     k: usize,
     stride: usize,
     pad: usize,
-    /// Phase `r` gives the outputs `t` with `(t + pad) % stride == r`.
-    phases: Vec<PackedConv>,
+    /// Row `r · cout + o` is phase `r`'s output channel `o`; phase `r` gives the outputs `t`
+    /// with `(t + pad) % stride == r`.
+    phases: PackedConv,
 }
 
 impl PackedConvTranspose {
@@ -383,26 +392,30 @@ impl PackedConvTranspose {
         if stride == 0 || k == 0 || weight.len() != cin * cout * k || 2 * pad >= k {
             return None;
         }
+        if bias.is_some_and(|b| b.len() != cout) {
+            return None;
+        }
         let m = k.div_ceil(stride);
-        let mut phases = Vec::with_capacity(stride);
+        let rows = stride.checked_mul(cout)?;
+        // y_r[o][n] = Σ_c Σ_m w[c][o][r + m·u] · x[c][n − m]: a convolution over the input
+        // padded by m − 1 on the left, tap i = m − 1 − (its m).
+        let mut w = vec![0f32; rows * cin * m];
         for r in 0..stride {
-            // y_r[o][n] = Σ_c Σ_m w[c][o][r + m·u] · x[c][n − m]: a convolution over the input
-            // padded by m − 1 on the left, tap i = m − 1 − (its m).
-            let mut w = vec![0f32; cout * cin * m];
             for o in 0..cout {
                 for c in 0..cin {
                     for i in 0..m {
                         let j = r + (m - 1 - i) * stride;
                         if j < k {
-                            w[(o * cin + c) * m + i] = weight[(c * cout + o) * k + j];
+                            w[((r * cout + o) * cin + c) * m + i] = weight[(c * cout + o) * k + j];
                         }
                     }
                 }
             }
-            // The right padding gives every phase output up to n = (t_out − 1 + pad) / u for
-            // any input length; `forward` reads only the ones it needs.
-            phases.push(PackedConv::new(&w, bias, cout, cin, m, 1, m - 1, m)?);
         }
+        let b: Option<Vec<f32>> = bias.map(|b| b.iter().copied().cycle().take(rows).collect());
+        // The right padding gives every phase output up to n = (t_out − 1 + pad) / u for
+        // any input length; `forward` reads only the ones it needs.
+        let phases = PackedConv::new(&w, b.as_deref(), rows, cin, m, 1, m - 1, m)?;
         Some(Self {
             cout,
             k,
@@ -410,6 +423,17 @@ impl PackedConvTranspose {
             pad,
             phases,
         })
+    }
+
+    /// Output channels.
+    pub fn cout(&self) -> usize {
+        self.cout
+    }
+
+    /// Kernel size, stride and padding: output `j` reads the inputs `i` with
+    /// `i · stride ∈ [j + pad − k + 1, j + pad]`.
+    pub fn geometry(&self) -> (usize, usize, usize) {
+        (self.k, self.stride, self.pad)
     }
 
     /// Output length for `t` input samples: `(t − 1)·u − 2p + k`.
@@ -420,27 +444,25 @@ impl PackedConvTranspose {
     /// `conv_transpose(leaky_relu(x, slope)) + bias` for `x: [cin, t]` → `[cout, out_len(t)]`.
     pub fn forward(&self, isa: Isa, x: &[f32], t: usize, slope: Option<f32>) -> Option<Vec<f32>> {
         let tout = self.out_len(t)?;
-        // Every phase has the same taps count and padding: the input is padded (and its leaky
-        // ReLU applied) once for all of them.
-        let first = self.phases.first()?;
-        let n_len = first.out_len(t)?;
-        if x.len() != first.cin * t {
+        let n_len = self.phases.out_len(t)?;
+        let (u, pad) = (self.stride, self.pad);
+        if (tout - 1 + pad) / u >= n_len {
             return None;
         }
-        let (xp, xs) = first.pad_input(x, t, n_len, slope);
-        let ys = self
-            .phases
-            .iter()
-            .map(|p| p.forward_padded(isa, &xp, xs, n_len, None, None))
-            .collect::<Option<Vec<_>>>()?;
-        if (tout - 1 + self.pad) / self.stride >= n_len {
-            return None;
-        }
+        // `[u · cout, n_len]`, row `r · cout + o`.
+        let ys = self.phases.forward(isa, x, t, slope, None, None)?;
         let mut out = vec![0f32; self.cout * tout];
         for (o, row) in out.chunks_exact_mut(tout).enumerate() {
-            for (ti, y) in row.iter_mut().enumerate() {
-                let q = ti + self.pad;
-                *y = ys[q % self.stride][o * n_len + q / self.stride];
+            for r in 0..u {
+                // Outputs `ti ≡ r − pad (mod u)`: `ti = n · u + r − pad` for phase output `n`.
+                let y = &ys[(r * self.cout + o) * n_len..][..n_len];
+                // The smallest `ti ≥ 0` with `(ti + pad) % u == r`.
+                let first = (r + u - pad % u) % u;
+                let mut ti = first;
+                while ti < tout {
+                    row[ti] = y[(ti + pad) / u];
+                    ti += u;
+                }
             }
         }
         Some(out)
