@@ -458,10 +458,12 @@ impl PackedConvTranspose {
                 let y = &ys[(r * self.cout + o) * n_len..][..n_len];
                 // The smallest `ti ≥ 0` with `(ti + pad) % u == r`.
                 let first = (r + u - pad % u) % u;
-                let mut ti = first;
-                while ti < tout {
-                    row[ti] = y[(ti + pad) / u];
-                    ti += u;
+                let n0 = (first + pad) / u;
+                // (`first ≥ tout` only when `tout < u`: no output of this phase.)
+                if let (Some(dst), Some(src)) = (row.get_mut(first..), y.get(n0..)) {
+                    for (out, &v) in dst.iter_mut().step_by(u).zip(src) {
+                        *out = v;
+                    }
                 }
             }
         }
